@@ -1,0 +1,166 @@
+// One benchmark of the manifest as AWS resources: its ECR repository, the image pushed there, an IAM
+// role with the catalogue's policies, and the Lambda function running that image by digest.
+import * as aws from "@pulumi/aws";
+import * as dockerbuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import type { Benchmark as BenchmarkSpec } from "../src/manifest/schema";
+import { inlinePolicy, LAMBDA_TRUST_POLICY, managedPolicyArns } from "../src/policies";
+
+/** Facts about the stack that policy documents and env values need. */
+export interface StackFacts {
+  partition: string;
+  region: string;
+  accountId: string;
+  /** The data bucket's name, when the stack has one. */
+  dataBucket: string | undefined;
+  /** Deployed names of every function in the stack. */
+  functions: string[];
+  /** Manifest function name -> deployed name. */
+  deployedNames: Record<string, string>;
+}
+
+export interface BenchmarkArgs {
+  spec: BenchmarkSpec;
+  stack: pulumi.Input<StackFacts>;
+  /**
+   * Where the image comes from. `build`: this benchmark builds it, and pushes it to `alsoTag` too
+   * (the repositories of benchmarks with the identical build). `digest`: a sibling built it and
+   * pushed it to this benchmark's repository under its tag; use that digest.
+   */
+  image: { build: true; alsoTag: pulumi.Input<string[]> } | { build: false; digest: pulumi.Input<string>; builtBy: pulumi.Resource };
+}
+
+export const BENCHMARK_TYPE = "lambda-bench:index:Benchmark";
+
+export class Benchmark extends pulumi.ComponentResource {
+  readonly repository: aws.ecr.Repository;
+  readonly image: dockerbuild.Image | undefined;
+  /** The digest of the image this function runs (`sha256:...`). */
+  readonly digest: pulumi.Output<string>;
+  readonly imageUri: pulumi.Output<string>;
+  readonly role: aws.iam.Role;
+  readonly function: aws.lambda.Function;
+
+  constructor(name: string, args: BenchmarkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(BENCHMARK_TYPE, name, {}, opts);
+    const { spec } = args;
+    const stack = pulumi.output(args.stack);
+    const parent = { parent: this };
+
+    this.repository = new aws.ecr.Repository(name, {
+      name: spec.deployedRepo,
+      // `pulumi destroy` must remove a repository that still holds images.
+      forceDelete: true,
+      imageScanningConfiguration: { scanOnPush: true },
+      // Re-pushing the same tag on every build needs a mutable repository.
+      imageTagMutability: "MUTABLE",
+    }, parent);
+
+    const ownTag = pulumi.interpolate`${this.repository.repositoryUrl}:${spec.tag}`;
+    if (args.image.build) {
+      this.image = buildImage(name, spec, this.repository, ownTag, args.image.alsoTag, this);
+      this.digest = this.image.digest;
+    } else {
+      this.image = undefined;
+      this.digest = pulumi.output(args.image.digest);
+    }
+    // By digest: Lambda rejects docker-build's `ref` (repo:tag@digest), and a digest means a retag
+    // never changes the function silently while every new build rolls it.
+    this.imageUri = pulumi.interpolate`${this.repository.repositoryUrl}@${this.digest}`;
+
+    this.role = new aws.iam.Role(name, {
+      assumeRolePolicy: JSON.stringify(LAMBDA_TRUST_POLICY),
+      description: `lambda-bench: execution role of ${spec.deployedName}`,
+    }, parent);
+    const grants: pulumi.Resource[] = [
+      new aws.iam.RolePolicyAttachment(`${name}-logs`, {
+        role: this.role.name,
+        policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
+      }, parent),
+    ];
+    for (const arn of managedPolicyArns(spec.policies)) {
+      // Named after the policy, not its position, so reordering the list changes nothing.
+      grants.push(new aws.iam.RolePolicyAttachment(`${name}-managed-${arn.split("/").pop()}`, {
+        role: this.role.name,
+        policyArn: arn,
+      }, parent));
+    }
+    const document = stack.apply((s) => inlinePolicy(spec.policies, {
+      partition: s.partition,
+      region: s.region,
+      accountId: s.accountId,
+      dataBucket: s.dataBucket,
+      stackFunctions: s.functions,
+      deployedName: (fn) => s.deployedNames[fn] ?? fn,
+    }));
+    if (spec.policies.some((p) => p.name !== "managed")) {
+      grants.push(new aws.iam.RolePolicy(`${name}-catalogue`, {
+        role: this.role.name,
+        policy: document.apply((d) => JSON.stringify(d)),
+      }, parent));
+    }
+
+    const variables = stack.apply((s) => Object.fromEntries(Object.entries(spec.env).map(([k, v]) =>
+      [k, v.includes("${bucket}") ? v.replaceAll("${bucket}", s.dataBucket ?? "") : v])));
+    this.function = new aws.lambda.Function(name, {
+      name: spec.deployedName,
+      packageType: "Image",
+      imageUri: this.imageUri,
+      architectures: [spec.architecture],
+      role: this.role.arn,
+      memorySize: spec.memory,
+      timeout: spec.timeout,
+      ...(spec.ephemeralStorage !== undefined ? { ephemeralStorage: { size: spec.ephemeralStorage } } : {}),
+      ...(Object.keys(spec.env).length > 0 ? { environment: { variables } } : {}),
+    }, {
+      parent: this,
+      // The role must carry its policies before the function first runs; a sibling's image must
+      // be pushed to this repository before the function points at it.
+      dependsOn: args.image.build ? grants : [...grants, args.image.builtBy],
+    });
+
+    this.registerOutputs({
+      repositoryUrl: this.repository.repositoryUrl,
+      imageUri: this.imageUri,
+      roleArn: this.role.arn,
+      functionArn: this.function.arn,
+    });
+  }
+}
+
+/**
+ * The docker-build Image for a benchmark: one platform, pushed to the benchmark's repository (and
+ * those of benchmarks with the same build) with ECR credentials. One platform and the embedded
+ * (non-exec) buildx keep the push a single-platform manifest without an attestation index,
+ * which is the only kind Lambda accepts.
+ */
+function buildImage(
+  name: string, spec: BenchmarkSpec, repository: aws.ecr.Repository, ownTag: pulumi.Output<string>,
+  alsoTag: pulumi.Input<string[]>, parent: pulumi.Resource,
+): dockerbuild.Image {
+  const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
+  const cacheRef = pulumi.interpolate`${repository.repositoryUrl}:buildcache`;
+  return new dockerbuild.Image(name, {
+    // Paths relative to the program's folder, so state does not change between checkouts.
+    context: { location: relativeToProgram(spec.build.context) },
+    dockerfile: { location: relativeToProgram(spec.build.dockerfile) },
+    ...(Object.keys(spec.build.args).length > 0 ? { buildArgs: spec.build.args } : {}),
+    ...(spec.build.target !== undefined ? { target: spec.build.target } : {}),
+    platforms: [spec.platform as dockerbuild.Platform],
+    push: true,
+    tags: pulumi.all([ownTag, alsoTag]).apply(([own, more]) => [own, ...more]),
+    registries: [{
+      address: repository.repositoryUrl,
+      username: auth.userName,
+      password: pulumi.secret(auth.password),
+    }],
+    // ECR's registry cache needs an OCI image manifest, not a manifest list.
+    cacheFrom: [{ registry: { ref: cacheRef } }],
+    cacheTo: [{ registry: { ref: cacheRef, imageManifest: true, ociMediaTypes: true } }],
+  }, { parent });
+}
+
+function relativeToProgram(p: string): string {
+  return path.relative(process.cwd(), p) || ".";
+}

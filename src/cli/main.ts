@@ -1,0 +1,77 @@
+// The `lambda-bench` command line. Errors are one line and an exit code, never a stack trace:
+// 1 for a failed command, 2 for a usage error.
+import { Command, CommanderError } from "commander";
+import { formatError, loadManifest, ManifestInvalid } from "../manifest/load";
+import { plan, planJson, planText } from "../plan";
+
+/** An error whose message is meant for the user as it is. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const DEFAULT_MANIFEST = "benchmarks.yaml";
+
+export function buildProgram(io: Io): Command {
+  const program = new Command("lambda-bench")
+    .description("Deploy serverless benchmark suites to AWS Lambda with Pulumi, and measure them")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program.command("validate")
+    .description("check a manifest offline: every error, file:line:col")
+    .argument("[manifest]", "the manifest", DEFAULT_MANIFEST)
+    .option("--name-prefix <prefix>", "the stack's lambda-bench:namePrefix", "")
+    .action((file: string, o: { namePrefix: string }) => {
+      const m = loadManifest(file, { namePrefix: o.namePrefix });
+      const fns = m.benchmarks.length;
+      io.out(`${file}: valid, ${fns} benchmark${fns === 1 ? "" : "s"} (${m.benchmarks.map((b) => b.function).join(", ")})\n`);
+    });
+
+  program.command("plan")
+    .description("show the resources `pulumi up` would create, offline (the program under Pulumi mocks)")
+    .argument("[manifest]", "the manifest", DEFAULT_MANIFEST)
+    .option("--json", "print {\"resources\":[{type,name,parent,inputs}]}")
+    .option("--name-prefix <prefix>", "the stack's lambda-bench:namePrefix", "")
+    .option("--region <region>", "the stack's aws:region, for ARNs in policies", "us-east-1")
+    .action(async (file: string, o: { json?: boolean; namePrefix: string; region: string }) => {
+      const resources = await plan(file, { namePrefix: o.namePrefix, region: o.region });
+      io.out(o.json ? `${JSON.stringify(planJson(resources), null, 2)}\n` : `${planText(resources)}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed its one-line message; help and version are not failures.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof ManifestInvalid) {
+      io.err(`${err.errors.map(formatError).join("\n")}\n${err.errors.length} error${err.errors.length === 1 ? "" : "s"}\n`);
+      return 1;
+    }
+    if (err instanceof UserError) {
+      io.err(`lambda-bench: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.err(`lambda-bench: ${(err as Error).message ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+export function main(): void {
+  run(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) })
+    .then((code) => { process.exitCode = code; });
+}

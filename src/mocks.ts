@@ -1,0 +1,137 @@
+// Runs the real program under Pulumi's mocks and records what it registers: `lambda-bench plan`
+// shows it, the tests assert on it. Preview mode leaves provider-computed outputs unknown, as a
+// real `pulumi preview` does; "deployed" mode fills them with plausible fakes so the wiring
+// between resources (ARNs, digests, URLs) can be checked.
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+
+export interface Registered {
+  type: string;
+  name: string;
+  /** Logical name of the parent resource, or null for a top-level resource. */
+  parent: string | null;
+  /** The inputs as registered; unknown values are null. */
+  inputs: Record<string, unknown>;
+  urn: string;
+}
+
+export interface MockOptions {
+  /** Fill provider-computed outputs (ARNs, URLs, digests) as if deployed. Default: false (preview). */
+  deployed?: boolean;
+  accountId?: string;
+  region?: string;
+  stack?: string;
+}
+
+export const FAKE_ACCOUNT = "123456789012";
+
+/** The digest the mocks give an image: a hash of its build inputs, so tests can predict it. */
+export function fakeDigest(inputs: Record<string, unknown>): string {
+  const key = JSON.stringify([inputs.context, inputs.dockerfile, inputs.buildArgs ?? {}, inputs.target ?? null, inputs.platforms]);
+  return `sha256:${createHash("sha256").update(key).digest("hex")}`;
+}
+
+class RecordingMocks implements pulumi.runtime.Mocks {
+  readonly registered: Omit<Registered, "parent" | "urn">[] = [];
+  constructor(private readonly opts: Required<Omit<MockOptions, "stack">>) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    this.registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+    const id = `${args.name}-id`;
+    return { id, state: this.opts.deployed ? { ...args.inputs, ...this.computed(args) } : args.inputs };
+  }
+
+  private computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+    const { accountId, region } = this.opts;
+    const i = args.inputs;
+    switch (args.type) {
+      case "aws:ecr/repository:Repository":
+        return { repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${i.name}`, registryId: accountId, arn: `arn:aws:ecr:${region}:${accountId}:repository/${i.name}` };
+      case "docker-build:index:Image": {
+        const digest = fakeDigest(i);
+        return { digest, ref: `${(i.tags as string[])[0]}@${digest}` };
+      }
+      case "aws:iam/role:Role":
+        return { name: `${args.name}-0a1b2c3`, arn: `arn:aws:iam::${accountId}:role/${args.name}-0a1b2c3` };
+      case "aws:lambda/function:Function":
+        return { arn: `arn:aws:lambda:${region}:${accountId}:function:${i.name}` };
+      case "aws:s3/bucket:Bucket":
+        return { bucket: `${args.name}-0a1b2c3`, arn: `arn:aws:s3:::${args.name}-0a1b2c3` };
+      default:
+        return {};
+    }
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    const { accountId, region } = this.opts;
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId, arn: `arn:aws:iam::${accountId}:user/plan`, id: accountId, userId: "PLAN" };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+      case "aws:index/getRegion:getRegion":
+        return { region, name: region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+      case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+        return { userName: "AWS", password: "<ecr-token>", authorizationToken: "<ecr-token>", proxyEndpoint: "", expiresAt: "", id: region };
+      default:
+        throw new Error(`the plan mocks do not answer ${args.token}`);
+    }
+  }
+}
+
+/** Unknowns (preview) become null; secrets are shown by value (the mocks' are placeholders). */
+function plain(value: unknown): unknown {
+  if (pulumi.isUnknown(value)) return null;
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === "object") {
+    const v = value as Record<string, unknown>;
+    if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return plain(v.value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+/**
+ * Runs `program` under fresh mocks and waits until every registration has settled. Returns the
+ * registered resources, top-level first, each component followed by its children.
+ */
+export async function runUnderMocks(program: () => void, opts: MockOptions = {}): Promise<Registered[]> {
+  const mocks = new RecordingMocks({ deployed: opts.deployed ?? false, accountId: opts.accountId ?? FAKE_ACCOUNT, region: opts.region ?? "us-east-1" });
+  await pulumi.runtime.setMocks(mocks, "lambda-bench", opts.stack ?? "plan", !(opts.deployed ?? false));
+  // The mocks are not told a resource's parent; the monitor's request carries it, so note it there.
+  const parents = new Map<string, string>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: { getParent(): string }, cb: (err: unknown, resp?: { getUrn(): string }) => void): Promise<void>;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => register(req, (err, resp) => {
+    if (resp) parents.set(resp.getUrn(), req.getParent());
+    cb(err, resp);
+  });
+
+  // The SDK records a stack trace on every internal promise, for a leak report that a mocked run
+  // never prints; on a large manifest that is most of the time and memory. Off unless asked for.
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
+  try {
+    program();
+    await pulumi.runtime.disconnect();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+
+  const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+  const byKey = new Map<string, string>([...parents.keys()].map((urn) => [`${typeOfUrn(urn)}::${nameOf(urn)}`, urn]));
+  const resources = mocks.registered.map((r): Registered => {
+    const urn = byKey.get(`${r.type}::${r.name}`) ?? "";
+    const parentUrn = parents.get(urn);
+    return { type: r.type, name: r.name, parent: parentUrn ? nameOf(parentUrn) : null, inputs: plain(r.inputs) as Record<string, unknown>, urn };
+  });
+  const order = (r: Registered) => [r.parent ?? r.name, r.parent === null ? "0" : "1", r.type, r.name].join("\u0000");
+  return resources.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
+
+function typeOfUrn(urn: string): string {
+  const qualified = urn.split("::")[2] ?? "";
+  return qualified.slice(qualified.lastIndexOf("$") + 1);
+}

@@ -1,0 +1,86 @@
+// The Pulumi program proper: a validated manifest in, one Benchmark component per entry out.
+// index.ts runs it under the Pulumi engine; `lambda-bench plan` and the tests run it under mocks.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Benchmark, type StackFacts } from "../components/benchmark";
+import type { Manifest } from "./manifest/load";
+import type { Benchmark as BenchmarkSpec } from "./manifest/schema";
+
+export interface FunctionOutput {
+  name: string;
+  arn: string;
+  imageUri: string;
+  repositoryUrl: string;
+  roleArn: string;
+  memory: number;
+  timeout: number;
+  architecture: string;
+}
+
+export interface StackOutputs {
+  functions: pulumi.Output<Record<string, FunctionOutput>>;
+  dataBucket: pulumi.Output<string> | undefined;
+  components: Map<string, Benchmark>;
+}
+
+/** The key that makes two builds identical: same inputs, same image. */
+export function buildKey(b: BenchmarkSpec): string {
+  const args = Object.fromEntries(Object.entries(b.build.args).sort(([a], [c]) => a.localeCompare(c)));
+  return JSON.stringify([b.build.context, b.build.dockerfile, args, b.build.target ?? null, b.platform]);
+}
+
+/**
+ * Declares every resource of the manifest. Names come from function names only and the work is
+ * done in name order, so the manifest's order never reaches AWS.
+ */
+export function defineStack(manifest: Manifest, namePrefix = ""): StackOutputs {
+  const specs = [...manifest.benchmarks].sort((a, b) => a.function.localeCompare(b.function));
+
+  const bucket = manifest.usesBucket
+    ? new aws.s3.Bucket(`${namePrefix}lambda-bench-data`.toLowerCase(), { forceDestroy: true })
+    : undefined;
+  const [identity, partition, region] = [aws.getCallerIdentityOutput(), aws.getPartitionOutput(), aws.getRegionOutput()];
+  const stack: pulumi.Output<StackFacts> = pulumi
+    .all([identity.accountId, partition.partition, region.region, bucket?.bucket])
+    .apply(([accountId, part, reg, dataBucket]) => ({
+      accountId,
+      partition: part,
+      region: reg,
+      dataBucket,
+      functions: specs.map((s) => s.deployedName),
+      deployedNames: Object.fromEntries(specs.map((s) => [s.function, s.deployedName])),
+    }));
+
+  // Identical builds are built once, by the first benchmark of the group in name order, and pushed
+  // to every member's repository. The members' repositories and the builder's digest are wired
+  // with a deferred output, as the builder exists before the members' repositories do.
+  const groups = new Map<string, BenchmarkSpec[]>();
+  for (const s of specs) groups.set(buildKey(s), [...(groups.get(buildKey(s)) ?? []), s]);
+  const components = new Map<string, Benchmark>();
+  for (const members of groups.values()) {
+    const [builder, ...others] = members;
+    const [alsoTag, resolveTags] = pulumi.deferredOutput<string[]>();
+    const built = new Benchmark(builder.function, { spec: builder, stack, image: { build: true, alsoTag } });
+    components.set(builder.function, built);
+    const memberTags = others.map((spec) => {
+      const member = new Benchmark(spec.function, {
+        spec, stack, image: { build: false, digest: built.digest, builtBy: built.image! },
+      });
+      components.set(spec.function, member);
+      return pulumi.interpolate`${member.repository.repositoryUrl}:${spec.tag}`;
+    });
+    resolveTags(pulumi.all(memberTags));
+  }
+
+  const entries: Record<string, pulumi.Output<FunctionOutput>> = {};
+  for (const s of specs) {
+    const c = components.get(s.function)!;
+    entries[s.function] = pulumi.all([c.function.name, c.function.arn, c.imageUri, c.repository.repositoryUrl, c.role.arn])
+      .apply(([name, arn, imageUri, repositoryUrl, roleArn]) => ({
+        name, arn, imageUri, repositoryUrl, roleArn, memory: s.memory, timeout: s.timeout, architecture: s.architecture,
+      }));
+  }
+  const functions = pulumi.all(entries);
+
+  return { functions, dataBucket: bucket?.bucket, components };
+}
