@@ -2,6 +2,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { createCipheriv, createHash } from "node:crypto";
+import { encrypt, handler as aes, plaintext } from "../benchmarks/aes/src/handler";
 import { handler as hello } from "../benchmarks/hello/src/handler";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -18,11 +20,47 @@ describe("benchmarks: hello", () => {
   });
 });
 
+describe("benchmarks: aes", () => {
+  const hex = (s: string) => Buffer.from(s.replace(/\s/g, ""), "hex");
+
+  it("CTR-AES256 matches NIST SP 800-38A F.5.5", () => {
+    const key = hex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4");
+    const counter = hex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
+    const pt = hex(`6bc1bee22e409f96e93d7e117393172a ae2d8a571e03ac9c9eb76fac45af8e51
+                    30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710`);
+    assert.equal(encrypt(pt, key, counter, "ctr").toString("hex"),
+      "601ec313775789a5b7a7f504bbf3d228f443e3ca4d62b59aca84e990cacaf5c52b0930daa23de94ce87017ba2d84988ddfc9c58db67aada613c2dd08457941a6");
+  });
+
+  it("GCM-AES256 matches the GCM spec's test case 14 (one zero block, zero key and IV)", () => {
+    const zero = Buffer.alloc(32);
+    assert.equal(encrypt(Buffer.alloc(16), zero, Buffer.alloc(16), "gcm").toString("hex"), "cea7403d4d606b6e074ec5d3baf39d18");
+  });
+
+  it("chains rounds and digests the final output, checked against an independent computation", async () => {
+    const r = await aes({ length: 1000, rounds: 3, mode: "ctr" });
+    const key = createHash("sha256").update("lambda-bench aes key").digest();
+    const iv = createHash("sha256").update("lambda-bench aes iv").digest().subarray(0, 16);
+    let data = plaintext(1000);
+    for (let i = 0; i < 3; i++) { const c = createCipheriv("aes-256-ctr", key, iv); data = Buffer.concat([c.update(data), c.final()]); }
+    assert.deepEqual([r.mode, r.length, r.rounds, r.digest], ["ctr", 1000, 3, createHash("sha256").update(data).digest("hex")]);
+    assert.ok(r.handlerMs >= 0);
+    assert.equal(plaintext(1000).length, 1000);
+    assert.notEqual((await aes({ length: 1000, rounds: 3, mode: "gcm" })).digest, r.digest);
+  });
+
+  it("rejects out-of-range events with a clear error", async () => {
+    await assert.rejects(aes({ length: 0 }), /length must be a whole number from 1 to 67108864; got 0/);
+    await assert.rejects(aes({ rounds: 1.5 }), /rounds must be a whole number/);
+    await assert.rejects(aes({ mode: "cbc" as never }), /mode must be ctr or gcm; got "cbc"/);
+  });
+});
+
 describe("benchmarks: Dockerfiles", () => {
   const dirs = fs.readdirSync(path.join(ROOT, "benchmarks")).filter((d) => fs.existsSync(path.join(ROOT, "benchmarks", d, "docker", "Dockerfile.Lambda")));
 
   it("every benchmark folder has docker/Dockerfile.Lambda", () => {
-    assert.ok(dirs.includes("hello"));
+    assert.deepEqual(dirs.filter((d) => ["hello", "aes"].includes(d)).sort(), ["aes", "hello"]);
   });
 
   for (const d of dirs) {
