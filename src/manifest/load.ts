@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { closest, distance } from "fastest-levenshtein";
+import { needsDataBucket } from "../policies";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
 import { z } from "zod";
 import {
@@ -274,7 +275,7 @@ function resolve(
         envFrom[k] = p;
       }
     }
-    let usesBucket = policies.some((p) => p.name === "access_s3" && !p.scope);
+    let usesBucket = needsDataBucket(policies);
     // What Lambda will count: references as they will expand, `${bucket}` at its longest.
     const sized: Record<string, string> = {};
     for (const [k, v] of Object.entries(env)) {
