@@ -28,7 +28,13 @@ export interface BenchmarkArgs {
    * (the repositories of benchmarks with the identical build). `digest`: a sibling built it and
    * pushed it to this benchmark's repository under its tag; use that digest.
    */
-  image: { build: true; alsoTag: pulumi.Input<string[]> } | { build: false; digest: pulumi.Input<string>; builtBy: pulumi.Resource };
+  image: { build: true; alsoTag: pulumi.Input<string[]>; registryAuth: RegistryAuth } | { build: false; digest: pulumi.Input<string>; builtBy: pulumi.Resource };
+}
+
+/** ECR credentials for the account's registry: one token serves every repository in it. */
+export interface RegistryAuth {
+  userName: pulumi.Input<string>;
+  password: pulumi.Input<string>;
 }
 
 export const BENCHMARK_TYPE = "lambda-bench:index:Benchmark";
@@ -59,7 +65,7 @@ export class Benchmark extends pulumi.ComponentResource {
 
     const ownTag = pulumi.interpolate`${this.repository.repositoryUrl}:${spec.tag}`;
     if (args.image.build) {
-      this.image = buildImage(name, spec, this.repository, ownTag, args.image.alsoTag, this);
+      this.image = buildImage(name, spec, this.repository, ownTag, args.image, this);
       this.digest = this.image.digest;
     } else {
       this.image = undefined;
@@ -137,9 +143,8 @@ export class Benchmark extends pulumi.ComponentResource {
  */
 function buildImage(
   name: string, spec: BenchmarkSpec, repository: aws.ecr.Repository, ownTag: pulumi.Output<string>,
-  alsoTag: pulumi.Input<string[]>, parent: pulumi.Resource,
+  { alsoTag, registryAuth }: { alsoTag: pulumi.Input<string[]>; registryAuth: RegistryAuth }, parent: pulumi.Resource,
 ): dockerbuild.Image {
-  const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
   const cacheRef = pulumi.interpolate`${repository.repositoryUrl}:buildcache`;
   return new dockerbuild.Image(name, {
     // Paths relative to the program's folder, so state does not change between checkouts.
@@ -152,8 +157,8 @@ function buildImage(
     tags: pulumi.all([ownTag, alsoTag]).apply(([own, more]) => [own, ...more]),
     registries: [{
       address: repository.repositoryUrl,
-      username: auth.userName,
-      password: pulumi.secret(auth.password),
+      username: registryAuth.userName,
+      password: pulumi.secret(registryAuth.password),
     }],
     // ECR's registry cache needs an OCI image manifest, not a manifest list.
     cacheFrom: [{ registry: { ref: cacheRef } }],

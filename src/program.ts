@@ -40,6 +40,9 @@ export function defineStack(manifest: Manifest, namePrefix = ""): StackOutputs {
     ? new aws.s3.Bucket(`${namePrefix}lambda-bench-data`.toLowerCase(), { forceDestroy: true })
     : undefined;
   const [identity, partition, region] = [aws.getCallerIdentityOutput(), aws.getPartitionOutput(), aws.getRegionOutput()];
+  // The account's default registry: its token authorizes pushes to every repository the stack owns.
+  const token = aws.ecr.getAuthorizationTokenOutput({ registryId: identity.accountId });
+  const registryAuth = { userName: token.userName, password: token.password };
   const stack: pulumi.Output<StackFacts> = pulumi
     .all([identity.accountId, partition.partition, region.region, bucket?.bucket])
     .apply(([accountId, part, reg, dataBucket]) => ({
@@ -60,7 +63,7 @@ export function defineStack(manifest: Manifest, namePrefix = ""): StackOutputs {
   for (const members of groups.values()) {
     const [builder, ...others] = members;
     const [alsoTag, resolveTags] = pulumi.deferredOutput<string[]>();
-    const built = new Benchmark(builder.function, { spec: builder, stack, image: { build: true, alsoTag } });
+    const built = new Benchmark(builder.function, { spec: builder, stack, image: { build: true, alsoTag, registryAuth } });
     components.set(builder.function, built);
     const memberTags = others.map((spec) => {
       const member = new Benchmark(spec.function, {
