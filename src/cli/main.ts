@@ -2,21 +2,19 @@
 // 1 for a failed command, 2 for a usage error.
 import { Command, CommanderError } from "commander";
 import { formatError, loadManifest, ManifestInvalid } from "../manifest/load";
-import { plan, planJson, planText } from "../plan";
+import { UserError } from "./errors";
+import { registerInvoke, registerMeasure } from "./lambda-commands";
+import { DEFAULT_MANIFEST } from "./target";
+import type { ProgressStream } from "./progress";
 
-/** An error whose message is meant for the user as it is. */
-export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
+export { UserError };
 
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Where a progress bar may go (it draws only when this is a terminal). */
+  errStream?: ProgressStream;
 }
-
-const DEFAULT_MANIFEST = "benchmarks.yaml";
 
 export function buildProgram(io: Io): Command {
   const program = new Command("lambda-bench")
@@ -41,10 +39,14 @@ export function buildProgram(io: Io): Command {
     .option("--name-prefix <prefix>", "the stack's lambda-bench:namePrefix", "")
     .option("--region <region>", "the stack's aws:region, for ARNs in policies", "us-east-1")
     .action(async (file: string, o: { json?: boolean; namePrefix: string; region: string }) => {
+      // Loaded here: the Pulumi SDK costs ~100 MB and a second to load, and only `plan` needs it.
+      const { plan, planJson, planText } = await import("../plan");
       const resources = await plan(file, { namePrefix: o.namePrefix, region: o.region });
       io.out(o.json ? `${JSON.stringify(planJson(resources), null, 2)}\n` : `${planText(resources)}\n`);
     });
 
+  registerInvoke(program, io);
+  registerMeasure(program, io);
   return program;
 }
 
@@ -72,6 +74,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 export function main(): void {
-  run(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) })
+  run(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    errStream: process.stderr,
+  })
     .then((code) => { process.exitCode = code; });
 }

@@ -1,0 +1,163 @@
+// lambda-bench measure against one fast loopback Invoke server, beside the two bounds the issue
+// names, the same N invocations at the same concurrency in one run:
+//   raw    an unsigned keep-alive node:http loop (the limit: no signing, no parsing, no records)
+//   boto3  the seed's client, a thread pool of boto3 invoke calls
+// Each client is its own process (the server is another), timed around its loop and from spawn
+// to exit, with its peak RSS. Then a long run shows the summary's memory does not grow with N.
+//   node dist/bench/measure.js            (BENCH_N, BENCH_C, BENCH_ROUNDS, BENCH_LONG_N to scale)
+import { spawn } from "node:child_process";
+import * as http from "node:http";
+import * as path from "node:path";
+import { randomUUID } from "node:crypto";
+
+const N = Number(process.env.BENCH_N ?? 20_000);
+const C = Number(process.env.BENCH_C ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LONG_N = Number(process.env.BENCH_LONG_N ?? 1_000_000);
+const ROOT = path.resolve(__dirname, "..", "..");
+const FN = "bench-fn";
+
+/** The server: every Invoke answered at once with a REPORT tail, as Lambda would shape it. */
+function serve(): void {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const id = randomUUID();
+      const log = `START RequestId: ${id} Version: $LATEST\nEND RequestId: ${id}\n` +
+        `REPORT RequestId: ${id}\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n`;
+      if (req.url?.endsWith("/configuration")) {
+        res.writeHead(404, { "x-amzn-ErrorType": "UnknownOperationException" });
+        return void res.end("{}");
+      }
+      res.writeHead(200, {
+        "content-type": "application/json", "x-amzn-RequestId": id, "X-Amz-Executed-Version": "$LATEST",
+        "X-Amz-Log-Result": Buffer.from(log).toString("base64"),
+      });
+      res.end('{"ok":true}');
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, "127.0.0.1", () => process.stdout.write(`${(server.address() as { port: number }).port}\n`));
+}
+
+/** The limit: an unsigned keep-alive loop that reads each body and nothing else. */
+async function raw(endpoint: string, n: number, c: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: c });
+  const url = new URL(`${endpoint}/2015-03-31/functions/${FN}/invocations`);
+  const body = Buffer.from("{}");
+  let next = 0;
+  const one = () => new Promise<void>((resolve, reject) => {
+    const req = http.request({ hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", agent,
+      headers: { "content-length": body.length, "x-amz-log-type": "Tail" } }, (res) => {
+      res.on("data", () => {});
+      res.on("end", resolve);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+  await Promise.all(Array.from({ length: c }, async () => {
+    while (next < n) {
+      next++;
+      await one();
+    }
+  }));
+  agent.destroy();
+}
+
+async function lambdaBench(run: typeof import("../src/cli/main").run, endpoint: string, n: number, c: number, out: string): Promise<void> {
+  let stdout = "";
+  const code = await run(["measure", FN, "-n", String(n), "-c", String(c), "--endpoint", endpoint, "--json", "--out", out],
+    { out: (s) => { stdout += s; }, err: (s) => process.stderr.write(s) });
+  const summary = JSON.parse(stdout) as { invocations: number; errors: number };
+  if (code !== 0 || summary.invocations !== n || summary.errors !== 0) throw new Error(`measure failed: ${code} ${stdout}`);
+}
+
+const BOTO3 = `
+import sys, time, resource, boto3, botocore.config, concurrent.futures as cf
+ep, n, c = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+cl = boto3.client("lambda", endpoint_url=ep, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
+  config=botocore.config.Config(max_pool_connections=c, retries={"max_attempts": 0}))
+def one(_):
+  r = cl.invoke(FunctionName="${FN}", Payload=b"{}", LogType="Tail"); r["Payload"].read()
+t = time.perf_counter()
+with cf.ThreadPoolExecutor(c) as ex: list(ex.map(one, range(n)))
+print('{"loopMs": %f, "maxRssKb": %d}' % ((time.perf_counter() - t) * 1000, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+`;
+
+/** A client mode, in this process: time the loop, report it with the peak RSS on stdout. */
+async function client(mode: string, endpoint: string, n: number, c: number, out: string): Promise<void> {
+  // The CLI's own entry, loaded before the clock starts (its load time is in spawn-to-exit).
+  const { run } = mode === "raw" ? { run: undefined } : await import("../src/cli/main");
+  const t = process.hrtime.bigint();
+  if (!run) await raw(endpoint, n, c);
+  else await lambdaBench(run, endpoint, n, c, out);
+  const loopMs = Number(process.hrtime.bigint() - t) / 1e6;
+  process.stdout.write(`${JSON.stringify({ loopMs, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+}
+
+interface Figures { loopMs: number; totalMs: number; maxRssKb: number }
+
+function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+    let out = "";
+    child.stdout.on("data", (d) => { out += d; });
+    child.on("exit", (code) => {
+      const totalMs = Number(process.hrtime.bigint() - t) / 1e6;
+      if (code !== 0) return reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`));
+      const last = JSON.parse(out.trim().split("\n").pop()!) as { loopMs: number; maxRssKb: number };
+      resolve({ ...last, totalMs });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const server = spawn(process.execPath, [__filename, "serve"], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve) => server.stdout.once("data", (d) => resolve(String(d).trim())));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const env = { AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_REGION: "us-east-1" };
+  const ways: Record<string, () => Promise<Figures>> = {
+    "lambda-bench": () => runChild(process.execPath, [__filename, "client", "lambda-bench", endpoint, String(N), String(C), "/dev/null"], env),
+    raw: () => runChild(process.execPath, [__filename, "client", "raw", endpoint, String(N), String(C), "/dev/null"], env),
+    boto3: () => runChild("python3", ["-c", BOTO3, endpoint, String(N), String(C)]),
+  };
+  const results: Record<string, Figures[]> = { "lambda-bench": [], raw: [], boto3: [] };
+  // Interleaved rounds, so drift on the machine touches every way alike.
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, go] of Object.entries(ways)) results[name].push(await go());
+  }
+  const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, {
+    loopMs: median(v.map((x) => x.loopMs)), totalMs: median(v.map((x) => x.totalMs)), maxRssKb: median(v.map((x) => x.maxRssKb)),
+  }])) as Record<string, Figures>;
+  console.log(`N=${N} invocations, C=${C} in flight, ${ROUNDS} interleaved rounds (medians), loopback server in its own process`);
+  console.log("way            loop ms   spawn-to-exit ms   peak RSS MB");
+  for (const [k, v] of Object.entries(m)) {
+    console.log(`${k.padEnd(13)} ${v.loopMs.toFixed(0).padStart(8)} ${v.totalMs.toFixed(0).padStart(18)} ${(v.maxRssKb / 1024).toFixed(0).padStart(13)}`);
+  }
+  const lb = m["lambda-bench"];
+  console.log(`lambda-bench / raw loop: ${(lb.loopMs / m.raw.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.raw.totalMs).toFixed(2)}x spawn-to-exit (target <= 1.05x)`);
+  console.log(`boto3 / lambda-bench:    ${(m.boto3.loopMs / lb.loopMs).toFixed(2)}x loop, ${(m.boto3.totalMs / lb.totalMs).toFixed(2)}x spawn-to-exit (target >= 5x)`);
+  if (LONG_N > 0) {
+    const long = await runChild(process.execPath, [__filename, "client", "lambda-bench", endpoint, String(LONG_N), String(C), "/dev/null"], env);
+    console.log(`long run: ${LONG_N} invocations summarized (JSONL to /dev/null) in ${(long.loopMs / 1000).toFixed(1)} s, ` +
+      `peak RSS ${(long.maxRssKb / 1024).toFixed(0)} MB (target < 200 MB)`);
+  }
+  server.kill();
+}
+
+const [mode, ...args] = process.argv.slice(2);
+if (mode === "serve") serve();
+else if (mode === "client") {
+  client(args[0], args[1], Number(args[2]), Number(args[3]), args[4]).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,73 @@
+// What `<benchmark>` names on the command line: a benchmark of the manifest (resolved to the
+// function name it is deployed under), or else a function name or ARN, as the AWS CLI takes it.
+import * as fs from "node:fs";
+import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
+import { loadManifest } from "../manifest/load";
+import type { Benchmark } from "../manifest/schema";
+import { getConfiguration } from "../measure/configuration";
+import { pricesFor, type Architecture } from "../measure/pricing";
+import type { Target } from "../measure/invoke";
+import { describeAwsError } from "../aws/lambda";
+import { UserError } from "./errors";
+
+export interface TargetOptions {
+  manifest?: string;
+  namePrefix: string;
+  endpoint?: string;
+  /** Overrides the deployed name, keeping the benchmark's manifest entry (memory, architecture). */
+  functionName?: string;
+}
+
+export const DEFAULT_MANIFEST = "benchmarks.yaml";
+
+export interface Named {
+  benchmark: string;
+  functionName: string;
+  entry?: Benchmark;
+}
+
+export function resolveName(name: string, o: TargetOptions): Named {
+  const named = lookUp(name, o);
+  return o.functionName ? { ...named, functionName: o.functionName } : named;
+}
+
+function lookUp(name: string, o: TargetOptions): Named {
+  const file = o.manifest ?? DEFAULT_MANIFEST;
+  // Without an explicit --manifest, a missing default manifest just means "not a benchmark".
+  if (o.manifest === undefined && !fs.existsSync(file)) return { benchmark: name, functionName: name };
+  if (!fs.existsSync(file)) throw new UserError(`manifest ${file} not found: pass --manifest with an existing file`);
+  const entry = loadManifest(file, { namePrefix: o.namePrefix }).benchmarks.find((b) => b.function === name);
+  return entry ? { benchmark: name, functionName: entry.deployedName, entry } : { benchmark: name, functionName: name };
+}
+
+/**
+ * The measurement target with memory and architecture from GetFunctionConfiguration. An emulator
+ * endpoint (the runtime interface emulator) serves Invoke only: there the manifest's values are
+ * used, and the configuration is reported as absent.
+ */
+export async function resolveTarget(
+  client: LambdaClient, named: Named, region: string, o: TargetOptions,
+): Promise<{ target: Target; configuration?: FunctionConfiguration }> {
+  let configuration: FunctionConfiguration | undefined;
+  try {
+    configuration = await getConfiguration(client, named.functionName);
+  } catch (err) {
+    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+    const unserved = o.endpoint !== undefined && e.name !== "ResourceNotFoundException" &&
+      [404, 405, 501].includes(e.$metadata?.httpStatusCode ?? 0);
+    if (!unserved) throw new UserError(describeAwsError(err, { functionName: named.functionName, region, endpoint: o.endpoint }));
+  }
+  const architecture = (configuration?.Architectures?.[0] ?? named.entry?.architecture ?? "x86_64") as Architecture;
+  return {
+    configuration,
+    target: {
+      benchmark: named.benchmark,
+      functionName: named.functionName,
+      region,
+      architecture,
+      memoryMb: configuration?.MemorySize ?? named.entry?.memory ?? null,
+      ephemeralMb: configuration?.EphemeralStorage?.Size ?? named.entry?.ephemeralStorage ?? 512,
+      prices: pricesFor(region).prices,
+    },
+  };
+}

@@ -1,0 +1,183 @@
+// One measured invocation: Invoke with `LogType: Tail`, timed with process.hrtime, its REPORT read,
+// and throttles, 5xx, connection resets and client timeouts retried with backoff and counted.
+// A function error is a result like any other; only errors that every later call would repeat
+// (no such function, access denied, a bad payload) end the run.
+import type { Invoker } from "../aws/invoke-http";
+import { parseReport, type ReportMetrics } from "./report-line";
+import { invocationCost, type Architecture, type Prices } from "./pricing";
+import type { InvocationRecord } from "./record";
+
+export interface Target {
+  benchmark: string;
+  /** Name or ARN passed to Invoke. */
+  functionName: string;
+  region: string;
+  architecture: Architecture;
+  /** Configured memory, when known (GetFunctionConfiguration or the manifest). */
+  memoryMb: number | null;
+  ephemeralMb: number;
+  prices: Prices;
+}
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Full-jitter exponential backoff: a random delay up to base * 2^attempt, capped. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Waits between attempts; injectable so tests see the delays without waiting them out. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 8,
+  baseDelayMs: 50,
+  maxDelayMs: 20_000,
+  sleep: (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => { clearTimeout(timer); signal?.removeEventListener("abort", done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  }),
+  random: Math.random,
+};
+
+/** An error that every later invocation would hit too: the run stops with it. */
+export class FatalInvokeError extends Error {
+  constructor(readonly cause: unknown) {
+    super((cause as Error)?.message ?? String(cause));
+  }
+}
+
+interface SdkError {
+  name?: string;
+  code?: string;
+  message?: string;
+  retryAfterSeconds?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $response?: { headers?: Record<string, string> };
+}
+
+const NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ETIMEDOUT", "ECONNREFUSED", "EAI_AGAIN"]);
+
+type Kind = "throttle" | "retry" | "fatal";
+
+function classify(e: SdkError): Kind {
+  const status = e.$metadata?.httpStatusCode;
+  if (status === 429 || e.name === "TooManyRequestsException" || e.name === "ThrottlingException") return "throttle";
+  if (status !== undefined && status >= 500) return "retry";
+  if (e.name === "TimeoutError" || e.name === "RequestTimeout" || (e.code && NETWORK_CODES.has(e.code))) return "retry";
+  if (status === undefined && /socket hang up|ECONNRESET|aborted/i.test(e.message ?? "")) return "retry";
+  return "fatal";
+}
+
+function retryAfterMs(e: SdkError): number | undefined {
+  const raw = e.retryAfterSeconds ?? e.$response?.headers?.["retry-after"];
+  const seconds = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+export function backoffMs(policy: RetryPolicy, attempt: number): number {
+  return Math.floor(policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
+}
+
+/** A record with nothing measured yet. */
+function blank(target: Target, start: string, forcedCold = false): InvocationRecord {
+  return {
+    benchmark: target.benchmark,
+    function: target.functionName,
+    region: target.region,
+    architecture: target.architecture,
+    configMemoryMb: target.memoryMb,
+    requestId: null,
+    start,
+    clientMs: 0,
+    status: 0,
+    functionError: null,
+    error: null,
+    retries: 0,
+    throttles: 0,
+    forcedCold,
+    cold: null,
+    durationMs: null,
+    billedMs: null,
+    memoryMb: null,
+    maxMemoryMb: null,
+    initMs: null,
+    restoreMs: null,
+    reportStatus: null,
+    errorType: null,
+    costUsd: null,
+  };
+}
+
+function fromReport(report: ReportMetrics, target: Target): Partial<InvocationRecord> {
+  return {
+    cold: report.initMs !== undefined,
+    durationMs: report.durationMs,
+    billedMs: report.billedMs,
+    memoryMb: report.memoryMb,
+    maxMemoryMb: report.maxMemoryMb,
+    initMs: report.initMs ?? null,
+    restoreMs: report.restoreMs ?? null,
+    reportStatus: report.status ?? null,
+    errorType: report.errorType ?? null,
+    costUsd: invocationCost(target.prices, target.architecture, report.billedMs, report.memoryMb, target.ephemeralMb),
+  };
+}
+
+/**
+ * Invokes once (retrying as the policy allows) and returns the record of the final attempt.
+ * Throws FatalInvokeError for errors no retry can fix.
+ */
+export async function invokeMeasured(
+  invoker: Invoker, target: Target, payload: Uint8Array,
+  opts: { retry: RetryPolicy; forcedCold?: boolean; signal?: AbortSignal },
+): Promise<InvocationRecord> {
+  const start = new Date().toISOString();
+  let retries = 0;
+  let throttles = 0;
+  for (let attempt = 0; ; attempt++) {
+    const t0 = process.hrtime.bigint();
+    try {
+      const res = await invoker.invoke(payload);
+      const clientMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      const requestId = res.requestId ?? null;
+      const report = parseReport(res.logTail, res.requestId);
+      return {
+        ...blank(target, start, opts.forcedCold),
+        requestId,
+        clientMs,
+        status: res.statusCode,
+        functionError: res.functionError ?? null,
+        retries,
+        throttles,
+        ...(report ? fromReport(report, target) : {}),
+      };
+    } catch (err) {
+      const clientMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      const e = err as SdkError;
+      const kind = classify(e);
+      if (kind === "fatal") throw new FatalInvokeError(err);
+      if (kind === "throttle") throttles++;
+      const gaveUp = attempt >= opts.retry.retries || opts.signal?.aborted;
+      if (!gaveUp) {
+        await opts.retry.sleep(retryAfterMs(e) ?? backoffMs(opts.retry, attempt), opts.signal);
+        if (!opts.signal?.aborted) {
+          retries++;
+          continue;
+        }
+      }
+      return {
+        ...blank(target, start, opts.forcedCold),
+        requestId: e.$metadata?.requestId ?? null,
+        clientMs,
+        status: e.$metadata?.httpStatusCode ?? 0,
+        error: `${e.name ?? e.code ?? "Error"}: ${(e.message ?? "").split("\n")[0]}${opts.signal?.aborted ? " (interrupted before retrying)" : ""}`,
+        retries,
+        throttles,
+      };
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { strict as assert } from "node:assert";
+import { parseReport } from "../src/measure/report-line";
+
+const ID = "8f5f2b1e-7c3d-4a1b-9e0f-1234567890ab";
+
+describe("REPORT parser", () => {
+  it("reads a warm text REPORT after START, output and END", () => {
+    const tail = `START RequestId: ${ID} Version: $LATEST\n2026-11-24T10:00:00.000Z\t${ID}\tINFO\tworking\nEND RequestId: ${ID}\n` +
+      `REPORT RequestId: ${ID}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 18 MB\t\n`;
+    assert.deepEqual(parseReport(tail, ID), { requestId: ID, durationMs: 12.34, billedMs: 13, memoryMb: 128, maxMemoryMb: 18 });
+  });
+
+  it("reads Init Duration as a cold start, with a trailing XRAY line", () => {
+    const tail = `REPORT RequestId: ${ID}\tDuration: 1.50 ms\tBilled Duration: 125 ms\tMemory Size: 512 MB\tMax Memory Used: 70 MB\tInit Duration: 123.45 ms\t\n` +
+      "XRAY TraceId: 1-5e1b4151-5ac6c58f5ac6c58f5ac6c58f\tSegmentId: 6a4d0f9b1c2e3d4f\tSampled: true\n";
+    const r = parseReport(tail, ID);
+    assert.equal(r?.initMs, 123.45);
+    assert.equal(r?.billedMs, 125);
+  });
+
+  it("reads Restore Duration (SnapStart) and skips fields it does not know", () => {
+    const tail = `REPORT RequestId: ${ID}\tDuration: 20.00 ms\tBilled Duration: 500 ms\tMemory Size: 1024 MB\tMax Memory Used: 90 MB\t` +
+      "Restore Duration: 474.16 ms\tBilled Restore Duration: 475 ms\t";
+    const r = parseReport(tail, ID);
+    assert.equal(r?.restoreMs, 474.16);
+    assert.equal(r?.initMs, undefined);
+  });
+
+  it("reads Status: timeout and Error Type", () => {
+    const tail = `REPORT RequestId: ${ID}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t` +
+      "Status: timeout\n";
+    assert.equal(parseReport(tail, ID)?.status, "timeout");
+    const err = `REPORT RequestId: ${ID}\tDuration: 5.00 ms\tBilled Duration: 6 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t` +
+      "Status: error\tError Type: Runtime.ExitError";
+    assert.deepEqual([parseReport(err, ID)?.status, parseReport(err, ID)?.errorType], ["error", "Runtime.ExitError"]);
+  });
+
+  it("reads the old `ms \\t` spacing", () => {
+    const tail = `REPORT RequestId: ${ID}\tDuration: 0.95 ms \tBilled Duration: 100 ms \tMemory Size: 128 MB \tMax Memory Used: 20 MB \t`;
+    assert.deepEqual(parseReport(tail, ID), { requestId: ID, durationMs: 0.95, billedMs: 100, memoryMb: 128, maxMemoryMb: 20 });
+  });
+
+  it("reads the JSON log format's platform.report record", () => {
+    const rec = {
+      time: "2026-11-24T10:00:00.000Z", type: "platform.report",
+      record: {
+        requestId: ID, status: "success",
+        metrics: { durationMs: 4.2, billedDurationMs: 150, memorySizeMB: 256, maxMemoryUsedMB: 66, initDurationMs: 145.1 },
+      },
+    };
+    const app = JSON.stringify({ timestamp: "2026-11-24T10:00:00.000Z", level: "INFO", requestId: ID, message: "hi" });
+    const r = parseReport(`${app}\n${JSON.stringify(rec)}\n`, ID);
+    assert.deepEqual(r, { requestId: ID, durationMs: 4.2, billedMs: 150, memoryMb: 256, maxMemoryMb: 66, initMs: 145.1 });
+    const timeout = { ...rec, record: { ...rec.record, status: "timeout", errorType: "Sandbox.Timedout" } };
+    assert.equal(parseReport(JSON.stringify(timeout), ID)?.status, "timeout");
+  });
+
+  it("never takes application output for the REPORT", () => {
+    const fake = `REPORT RequestId: ${ID}\tDuration: 9999.00 ms\tBilled Duration: 9999 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB\t`;
+    // Printed by the function, so not last: the platform's own REPORT follows.
+    const real = `REPORT RequestId: ${ID}\tDuration: 1.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\t`;
+    assert.equal(parseReport(`${fake}\nEND RequestId: ${ID}\n${real}\n`, ID)?.durationMs, 1);
+    // A tail cut before the platform's REPORT has none, even if the output looks like one.
+    assert.equal(parseReport(`${fake}\nsome more output\n`, ID), undefined);
+    // A REPORT of another request is not this invocation's.
+    assert.equal(parseReport(real.replace(ID, "00000000-0000-0000-0000-000000000000"), ID), undefined);
+    // Malformed values make the line not a REPORT.
+    assert.equal(parseReport(real.replace("1.00 ms", "fast"), ID), undefined);
+    assert.equal(parseReport("", ID), undefined);
+  });
+});

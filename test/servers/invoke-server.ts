@@ -1,0 +1,211 @@
+// A loopback server of the tests' own that speaks Lambda's Invoke REST API with what moto does not
+// emulate: the `X-Amz-Log-Result` REPORT tail, cold starts after a configuration change, throttles
+// (429 TooManyRequestsException with Retry-After), 5xx, dropped connections and calls that never
+// answer. Everything else (GetFunctionConfiguration, UpdateFunctionConfiguration) is passed to a
+// moto_server when one is given, so control-plane calls meet the real API.
+import * as http from "node:http";
+import type * as net from "node:net";
+import { createHash, createHmac, randomUUID, type Hash, type Hmac } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
+
+export interface Call {
+  /** 0-based, in arrival order over the server's life. */
+  n: number;
+  functionName: string;
+  body: Buffer;
+  requestId: string;
+  /** True on the first invocation of a function, and the first after its configuration changed. */
+  cold: boolean;
+}
+
+export type Reply =
+  | { kind: "ok"; payload?: string; log?: string; functionError?: string }
+  | { kind: "throttle"; retryAfter?: number }
+  | { kind: "status"; status: number; errorType: string }
+  | { kind: "reset" }
+  | { kind: "hang" };
+
+export type Script = (call: Call) => Reply | Promise<Reply>;
+
+export interface ReportValues {
+  durationMs: number;
+  billedMs: number;
+  memoryMb: number;
+  maxMemoryMb: number;
+  initMs?: number;
+}
+
+/** A text-format REPORT line, as the Lambda docs show it (tab-separated, trailing tab). */
+export function reportLine(requestId: string, r: ReportValues): string {
+  return `REPORT RequestId: ${requestId}\tDuration: ${r.durationMs.toFixed(2)} ms\tBilled Duration: ${r.billedMs} ms\t` +
+    `Memory Size: ${r.memoryMb} MB\tMax Memory Used: ${r.maxMemoryMb} MB\t` +
+    (r.initMs !== undefined ? `Init Duration: ${r.initMs.toFixed(2)} ms\t` : "");
+}
+
+/** A complete log tail: START, some application output, END, REPORT. */
+export function logTail(requestId: string, r: ReportValues, appOutput = "hello from the handler"): string {
+  return `START RequestId: ${requestId} Version: $LATEST\n` +
+    `2026-11-24T10:00:00.000Z\t${requestId}\tINFO\t${appOutput}\n` +
+    `END RequestId: ${requestId}\n${reportLine(requestId, r)}\n`;
+}
+
+const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const CONFIG = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/;
+
+export class InvokeServer {
+  /** Invoke requests received, and Invoke responses completed with 200. */
+  received = 0;
+  served = 0;
+  readonly calls: { functionName: string; status: number; requestId: string }[] = [];
+  /** Called after each completed 200 response. */
+  onServed?: (served: number) => void;
+  /** Access key ids seen in the SigV4 Authorization headers. */
+  readonly accessKeys = new Set<string>();
+  /** With a secret, every request's SigV4 signature is checked as AWS would, and a bad one is a 403. */
+  secret?: string;
+  badSignatures = 0;
+  private readonly warm = new Set<string>();
+  private readonly sockets = new Set<net.Socket>();
+
+  private constructor(private readonly server: http.Server, readonly endpoint: string) {}
+
+  static async start(script: Script, proxyTo?: string, secret?: string): Promise<InvokeServer> {
+    let self!: InvokeServer;
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        self.handle(req, res, Buffer.concat(chunks), script, proxyTo).catch((err) => {
+          res.writeHead(500, { "x-amzn-ErrorType": "ServiceException" });
+          res.end(JSON.stringify({ message: String(err) }));
+        });
+      });
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    self = new InvokeServer(server, `http://127.0.0.1:${port}`);
+    self.secret = secret;
+    server.on("connection", (s) => {
+      self.sockets.add(s);
+      s.on("close", () => self.sockets.delete(s));
+    });
+    return self;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, script: Script, proxyTo?: string) {
+    const path = decodeURIComponent((req.url ?? "").split("?")[0]);
+    const key = /Credential=([^/]+)\//.exec(req.headers.authorization ?? "");
+    if (key) this.accessKeys.add(key[1]);
+    if (this.secret !== undefined && !(await verifySignature(req, body, this.secret))) {
+      this.badSignatures++;
+      res.writeHead(403, { "x-amzn-ErrorType": "InvalidSignatureException" });
+      return void res.end(JSON.stringify({ message: "The request signature we calculated does not match the signature you provided." }));
+    }
+    const invoke = INVOKE.exec(path);
+    if (!invoke) {
+      const config = CONFIG.exec(path);
+      if (config && req.method === "PUT") this.warm.delete(config[1]);
+      if (!proxyTo) {
+        res.writeHead(404, { "x-amzn-ErrorType": "UnknownOperationException" });
+        return void res.end(JSON.stringify({ message: "not served here" }));
+      }
+      return this.proxy(req, res, body, proxyTo);
+    }
+    const functionName = invoke[1];
+    const requestId = randomUUID();
+    const cold = !this.warm.has(functionName);
+    const reply = await script({ n: this.received++, functionName, body, requestId, cold });
+    switch (reply.kind) {
+      case "ok": {
+        this.warm.add(functionName);
+        const headers: Record<string, string> = {
+          "content-type": "application/json",
+          "x-amzn-RequestId": requestId,
+          "X-Amz-Executed-Version": "$LATEST",
+        };
+        if (reply.log !== undefined) headers["X-Amz-Log-Result"] = Buffer.from(reply.log).toString("base64");
+        if (reply.functionError) headers["X-Amz-Function-Error"] = reply.functionError;
+        res.writeHead(200, headers);
+        res.end(reply.payload ?? "null", () => {
+          this.served++;
+          this.calls.push({ functionName, status: 200, requestId });
+          this.onServed?.(this.served);
+        });
+        return;
+      }
+      case "throttle":
+        this.calls.push({ functionName, status: 429, requestId });
+        res.writeHead(429, {
+          "content-type": "application/json",
+          "x-amzn-RequestId": requestId,
+          "x-amzn-ErrorType": "TooManyRequestsException",
+          ...(reply.retryAfter !== undefined ? { "Retry-After": String(reply.retryAfter) } : {}),
+        });
+        return void res.end(JSON.stringify({ message: "Rate Exceeded.", Reason: "ConcurrentInvocationLimitExceeded", Type: "User" }));
+      case "status":
+        this.calls.push({ functionName, status: reply.status, requestId });
+        res.writeHead(reply.status, { "content-type": "application/json", "x-amzn-RequestId": requestId, "x-amzn-ErrorType": reply.errorType });
+        return void res.end(JSON.stringify({ message: `${reply.errorType} from the test server` }));
+      case "reset":
+        this.calls.push({ functionName, status: 0, requestId });
+        return void req.socket.destroy();
+      case "hang":
+        this.calls.push({ functionName, status: -1, requestId });
+        return;
+    }
+  }
+
+  private proxy(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, target: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const up = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+        r.on("end", resolve);
+      });
+      up.on("error", reject);
+      up.end(body);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const bytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
+  typeof d === "string" ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
+
+/** SHA-256 and HMAC-SHA256 from node:crypto, in the shape the signer takes. */
+class NodeSha256 {
+  private readonly h: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.h = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.h.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+}
+
+/** Recomputes the request's SigV4 signature from what arrived on the wire, with the known secret. */
+async function verifySignature(req: http.IncomingMessage, body: Buffer, secret: string): Promise<boolean> {
+  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/
+    .exec(req.headers.authorization ?? "");
+  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(req.headers["x-amz-date"] ?? ""));
+  if (!m || !date) return false;
+  const [, accessKeyId, , region, service, signedHeaders, signature] = m;
+  const headers: Record<string, string> = {};
+  for (const h of signedHeaders.split(";")) headers[h] = String(req.headers[h] ?? "");
+  const [path, qs = ""] = (req.url ?? "").split("?");
+  const query = Object.fromEntries(new URLSearchParams(qs));
+  const signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey: secret }, region, service, sha256: NodeSha256 });
+  const signed = await signer.sign(
+    { method: req.method ?? "POST", protocol: "http:", hostname: "127.0.0.1", path, query, headers, body },
+    { signingDate: new Date(Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6])) },
+  );
+  return signed.headers.authorization?.endsWith(`Signature=${signature}`) === true;
+}
