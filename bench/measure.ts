@@ -7,14 +7,12 @@
 //   node dist/bench/measure.js            (BENCH_N, BENCH_C, BENCH_ROUNDS, BENCH_LONG_N to scale)
 import { spawn } from "node:child_process";
 import * as http from "node:http";
-import * as path from "node:path";
 import { randomUUID } from "node:crypto";
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const C = Number(process.env.BENCH_C ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LONG_N = Number(process.env.BENCH_LONG_N ?? 1_000_000);
-const ROOT = path.resolve(__dirname, "..", "..");
 const FN = "bench-fn";
 
 /** The server: every Invoke answered at once with a REPORT tail, as Lambda would shape it. */

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { run } from "../src/cli/main";
+import { cli } from "./run-cli";
 import { InvocationRecord } from "../src/measure/record";
 import type { SummaryJson } from "../src/measure/summary";
 import { invokeMeasured, DEFAULT_RETRY, type Target } from "../src/measure/invoke";
@@ -15,7 +15,7 @@ import { pricesFor } from "../src/measure/pricing";
 import { applyCredentialAliases } from "../src/aws/lambda";
 import { HttpInvoker } from "../src/aws/invoke-http";
 import { manifestFile, workspace, yaml } from "./fixtures";
-import { createFunction, startMoto, TEST_CREDENTIALS, TEST_REGION, type Moto } from "./servers/moto";
+import { TEST_CREDENTIALS, TEST_REGION, withMotoFunction } from "./servers/moto";
 import { InvokeServer, logTail, type Call, type ReportValues } from "./servers/invoke-server";
 import { nearestRank } from "./percentile";
 
@@ -24,13 +24,6 @@ const BIN = path.join(ROOT, "bin", "lambda-bench.js");
 const FN = "lb-hello";
 /** The secret the tests sign with; the Invoke server checks every signature against it. */
 const SECRET = "testing";
-
-async function cli(args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await run(args, { out: (s) => { out += s; }, err: (s) => { err += s; } });
-  return { code, out, err };
-}
 
 /** Known REPORT values for call n: durations spread so the percentiles are all different. */
 function values(call: Call): ReportValues {
@@ -46,24 +39,8 @@ function values(call: Call): ReportValues {
 
 describe("invoke and measure against loopback servers", function () {
   this.timeout(120_000);
-  let moto: Moto;
-  let lambda: LambdaClient;
-  const saved = { ...process.env };
-
-  before(async () => {
-    moto = await startMoto();
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: TEST_REGION });
-    delete process.env.AWS_PROFILE;
-    await createFunction(moto.endpoint, FN, {
-      MemorySize: 512, Architectures: ["arm64"], Timeout: 30, Environment: { Variables: { MODE: "bench" } },
-    });
-    lambda = new LambdaClient({ endpoint: moto.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
-  });
-
-  after(async () => {
-    lambda?.destroy();
-    await moto?.stop();
-    process.env = saved;
+  const suite = withMotoFunction(FN, {
+    MemorySize: 512, Architectures: ["arm64"], Timeout: 30, Environment: { Variables: { MODE: "bench" } },
   });
 
   function okWithReport(sent: (ReportValues & { requestId: string })[]) {
@@ -80,7 +57,7 @@ describe("invoke and measure against loopback servers", function () {
         - function: hello
           build: {context: app}
     `);
-    const r = await cli(["invoke", "hello", "--manifest", file, "--name-prefix", "lb-", "--endpoint", moto.endpoint, "--payload", '{"x": 1}']);
+    const r = await cli(["invoke", "hello", "--manifest", file, "--name-prefix", "lb-", "--endpoint", suite.moto.endpoint, "--payload", '{"x": 1}']);
     assert.equal(r.code, 0, r.err);
     // moto (without Docker) answers with the event it was given.
     assert.equal(r.out, '{"x": 1}\n');
@@ -91,7 +68,7 @@ describe("invoke and measure against loopback servers", function () {
     const s = await InvokeServer.start((call) => call.functionName === "boom"
       ? { kind: "ok", functionError: "Unhandled", payload: JSON.stringify({ errorType: "Error", errorMessage: "boom at step 3", trace: [] }) }
       : { kind: "ok", payload: '"hi"', log: logTail(call.requestId, { durationMs: 1, billedMs: 2, memoryMb: 128, maxMemoryMb: 30 }) },
-    moto.endpoint, SECRET);
+    suite.moto.endpoint, SECRET);
     try {
       const ok = await cli(["invoke", FN, "--endpoint", s.endpoint, "--log", "--json"]);
       assert.equal(ok.code, 0, ok.err);
@@ -110,7 +87,7 @@ describe("invoke and measure against loopback servers", function () {
 
   it("measure: exact counts, percentiles of what the server sent, cost by hand, memory and architecture from the configuration", async () => {
     const sent: (ReportValues & { requestId: string })[] = [];
-    const s = await InvokeServer.start(okWithReport(sent), moto.endpoint, SECRET);
+    const s = await InvokeServer.start(okWithReport(sent), suite.moto.endpoint, SECRET);
     const out = path.join(workspace(), "run.jsonl");
     try {
       const r = await cli(["measure", FN, "-n", "60", "-c", "4", "--endpoint", s.endpoint, "--out", out, "--json"]);
@@ -158,8 +135,8 @@ describe("invoke and measure against loopback servers", function () {
 
   it("measure --cold K: K configuration changes through moto, K cold starts, original environment restored", async () => {
     const sent: (ReportValues & { requestId: string })[] = [];
-    const s = await InvokeServer.start(okWithReport(sent), moto.endpoint, SECRET);
-    const before = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }));
+    const s = await InvokeServer.start(okWithReport(sent), suite.moto.endpoint, SECRET);
+    const before = await suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }));
     try {
       const r = await cli(["measure", FN, "-n", "10", "--cold", "3", "--endpoint", s.endpoint, "--json"]);
       assert.equal(r.code, 0, r.err);
@@ -168,7 +145,7 @@ describe("invoke and measure against loopback servers", function () {
       assert.equal(sum.split.cold.initMs.n, 3);
       assert.equal(sum.split.warm.initMs.n, 0);
       assert.equal(sum.split.cold.durationMs.n + sum.split.warm.durationMs.n, 10);
-      const after = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }));
+      const after = await suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }));
       assert.deepEqual(after.Environment?.Variables, before.Environment?.Variables);
       assert.deepEqual(after.Environment?.Variables, { MODE: "bench" });
       assert.equal(after.LastUpdateStatus, "Successful");
@@ -194,7 +171,7 @@ describe("invoke and measure against loopback servers", function () {
       if (call.n % 13 !== 0) return reply;
       functionErrors++;
       return { ...reply, functionError: "Unhandled", payload: '{"errorType":"Error","errorMessage":"x"}' };
-    }, moto.endpoint, SECRET);
+    }, suite.moto.endpoint, SECRET);
     try {
       const r = await cli(["measure", FN, "-n", "40", "-c", "3", "--endpoint", s.endpoint, "--json", "--client-timeout", "500"]);
       assert.equal(r.code, 0, r.err);
@@ -217,7 +194,7 @@ describe("invoke and measure against loopback servers", function () {
   });
 
   it("measure: a throttle that outlasts the retries is a counted error, and the run goes on", async () => {
-    const s = await InvokeServer.start(() => ({ kind: "throttle", retryAfter: 0 }), moto.endpoint, SECRET);
+    const s = await InvokeServer.start(() => ({ kind: "throttle", retryAfter: 0 }), suite.moto.endpoint, SECRET);
     const out = path.join(workspace(), "throttled.jsonl");
     try {
       const r = await cli(["measure", FN, "-n", "5", "--retries", "2", "--endpoint", s.endpoint, "--json", "--out", out]);
@@ -257,7 +234,7 @@ describe("invoke and measure against loopback servers", function () {
   });
 
   it("measure interrupted by Ctrl-C: exit 130, the summary of what completed, and a JSONL of exactly those", async () => {
-    const s = await InvokeServer.start(okWithReport([]), moto.endpoint, SECRET);
+    const s = await InvokeServer.start(okWithReport([]), suite.moto.endpoint, SECRET);
     const out = path.join(workspace(), "interrupted.jsonl");
     const child = spawn(process.execPath, [BIN, "measure", FN, "-n", "100000", "-c", "4", "--endpoint", s.endpoint, "--out", out, "--json"], {
       env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"],
@@ -295,7 +272,7 @@ describe("invoke and measure against loopback servers", function () {
       [["invoke", FN, "--payload", "{nope"], 2, /^lambda-bench: --payload is not JSON \(.*\); pass a JSON document or @file\.json\n$/],
       [["invoke", FN, "--payload", "@/no/such/file.json"], 2, /^lambda-bench: cannot read payload file \/no\/such\/file\.json: ENOENT\n$/],
       [["invoke", "nope", "--endpoint", missing.endpoint], 1, /^lambda-bench: function nope not found at http:\/\/127\.0\.0\.1:\d+: check the name and --region, or deploy it with `pulumi up`\n$/],
-      [["measure", "nope", "--endpoint", moto.endpoint], 1, /^lambda-bench: function nope not found at http:\/\/127\.0\.0\.1:\d+: /],
+      [["measure", "nope", "--endpoint", suite.moto.endpoint], 1, /^lambda-bench: function nope not found at http:\/\/127\.0\.0\.1:\d+: /],
       [["invoke", FN, "--manifest", "/no/such/benchmarks.yaml"], 1, /^lambda-bench: manifest \/no\/such\/benchmarks\.yaml not found: pass --manifest with an existing file\n$/],
     ];
     try {
@@ -331,7 +308,7 @@ describe("invoke and measure against loopback servers", function () {
   });
 
   it("the server's signature check is real: a request signed with another secret is refused", async () => {
-    const s = await InvokeServer.start(() => ({ kind: "ok", payload: "1" }), moto.endpoint, "not-the-secret");
+    const s = await InvokeServer.start(() => ({ kind: "ok", payload: "1" }), suite.moto.endpoint, "not-the-secret");
     try {
       const r = await cli(["measure", FN, "-n", "3", "--endpoint", s.endpoint]);
       assert.equal(r.code, 1);

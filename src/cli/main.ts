@@ -3,7 +3,8 @@
 import { Command, CommanderError } from "commander";
 import { formatError, loadManifest, ManifestInvalid } from "../manifest/load";
 import { UserError } from "./errors";
-import { registerInvoke, registerMeasure } from "./lambda-commands";
+import { registerInvoke, registerMeasure, registerSweep } from "./lambda-commands";
+import { registerReport } from "./report-command";
 import { DEFAULT_MANIFEST } from "./target";
 import type { ProgressStream } from "./progress";
 
@@ -47,6 +48,8 @@ export function buildProgram(io: Io): Command {
 
   registerInvoke(program, io);
   registerMeasure(program, io);
+  registerSweep(program, io);
+  registerReport(program, io);
   return program;
 }
 

@@ -46,6 +46,12 @@ export class Metric {
     return this.hist.lowestEquivalentValue(this.hist.getValueAtPercentile((100 * rank) / this.n)) / this.scale;
   }
 
+  /** Values at the given percentiles (0-100], nearest-rank: the points of a CDF. */
+  quantiles(percentiles: readonly number[]): { p: number; value: number }[] {
+    if (this.n === 0) return [];
+    return percentiles.map((p) => ({ p, value: this.atRank(Math.max(1, Math.ceil((p / 100) * this.n))) }));
+  }
+
   stat(): Stat {
     if (this.n === 0) return { n: 0, mean: null, p50: null, p90: null, p99: null, max: null, p50Ci95: null };
     const at = (p: number) => this.atRank(Math.max(1, Math.ceil((p / 100) * this.n)));
@@ -82,6 +88,10 @@ export class MetricSet {
   readonly billedMs = new Metric(100);
   readonly initMs = new Metric(100);
   readonly maxMemoryMb = new Metric(1);
+
+  get(name: "clientMs" | "durationMs" | "billedMs" | "initMs" | "maxMemoryMb"): Metric {
+    return this[name];
+  }
 
   add(r: InvocationRecord): void {
     this.clientMs.record(r.clientMs);

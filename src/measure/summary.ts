@@ -62,6 +62,11 @@ export class RunSummary {
     return this.invocations;
   }
 
+  /** The streaming metrics of all invocations, or of the cold or warm ones only (for plots). */
+  metrics(group: "all" | "cold" | "warm" = "all"): MetricSet {
+    return group === "all" ? this.all : group === "cold" ? this.coldSet : this.warmSet;
+  }
+
   toJson(): SummaryJson {
     const f = this.first;
     const stats = this.all.stats();

@@ -16,6 +16,8 @@ export interface Call {
   requestId: string;
   /** True on the first invocation of a function, and the first after its configuration changed. */
   cold: boolean;
+  /** The function's memory size as last set through UpdateFunctionConfiguration, if it was. */
+  memoryMb?: number;
 }
 
 export type Reply =
@@ -59,6 +61,10 @@ export class InvokeServer {
   readonly calls: { functionName: string; status: number; requestId: string }[] = [];
   /** Called after each completed 200 response. */
   onServed?: (served: number) => void;
+  /** UpdateFunctionConfiguration bodies seen, in order; a reply from `onConfig` replaces moto's. */
+  readonly configUpdates: { functionName: string; body: Record<string, unknown> }[] = [];
+  onConfig?: (functionName: string, body: Record<string, unknown>) => Reply | undefined;
+  private readonly memory = new Map<string, number>();
   /** Access key ids seen in the SigV4 Authorization headers. */
   readonly accessKeys = new Set<string>();
   /** With a secret, every request's SigV4 signature is checked as AWS would, and a bad one is a 403. */
@@ -105,7 +111,17 @@ export class InvokeServer {
     const invoke = INVOKE.exec(path);
     if (!invoke) {
       const config = CONFIG.exec(path);
-      if (config && req.method === "PUT") this.warm.delete(config[1]);
+      if (config && req.method === "PUT") {
+        const update = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
+        this.configUpdates.push({ functionName: config[1], body: update });
+        const reply = this.onConfig?.(config[1], update);
+        if (reply?.kind === "status") {
+          res.writeHead(reply.status, { "content-type": "application/json", "x-amzn-ErrorType": reply.errorType });
+          return void res.end(JSON.stringify({ message: `${reply.errorType} from the test server` }));
+        }
+        this.warm.delete(config[1]);
+        if (typeof update.MemorySize === "number") this.memory.set(config[1], update.MemorySize);
+      }
       if (!proxyTo) {
         res.writeHead(404, { "x-amzn-ErrorType": "UnknownOperationException" });
         return void res.end(JSON.stringify({ message: "not served here" }));
@@ -115,7 +131,7 @@ export class InvokeServer {
     const functionName = invoke[1];
     const requestId = randomUUID();
     const cold = !this.warm.has(functionName);
-    const reply = await script({ n: this.received++, functionName, body, requestId, cold });
+    const reply = await script({ n: this.received++, functionName, body, requestId, cold, memoryMb: this.memory.get(functionName) });
     switch (reply.kind) {
       case "ok": {
         this.warm.add(functionName);

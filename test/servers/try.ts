@@ -1,7 +1,8 @@
 // A local stand-in for Lambda, to try `invoke` and `measure` without an AWS account:
 // moto_server for the control plane, and the tests' Invoke server in front of it answering each
-// call after a made-up duration with a REPORT tail (the first call, and the first after a
-// configuration change, is a cold start). `npm run try-server`, then use the endpoint it prints.
+// call after a made-up duration (aes's falls with memory, like CPU-bound code's) with a REPORT
+// tail (the first call, and the first after a configuration change, is a cold start).
+// `npm run try-server`, then use the endpoint it prints.
 import { createFunction, startMoto } from "./moto";
 import { InvokeServer, logTail } from "./invoke-server";
 import { rng } from "../../benchmarks/map-reduce/src/corpus";
@@ -13,12 +14,15 @@ async function main(): Promise<void> {
     await createFunction(moto.endpoint, name, { MemorySize: memory, Architectures: [arch], Timeout: 60 });
   }
   const random = rng(42);
+  const memory = { hello: 128, aes: 1024 } as Record<string, number>;
   const server = await InvokeServer.start(async (call) => {
-    const base = call.functionName === "aes" ? 38 : 1.2;
+    const memoryMb = call.memoryMb ?? memory[call.functionName] ?? 128;
+    // CPU-bound aes gets faster with memory (its CPU share) up to one vCPU at 1769 MB.
+    const base = call.functionName === "aes" ? 38 * 1024 / Math.min(memoryMb, 1769) : 1.2;
     const durationMs = Math.round(base * (1 + 0.2 * random() + (random() < 0.05 ? 1 : 0)) * 100) / 100;
     const initMs = call.cold ? Math.round((160 + 40 * random()) * 100) / 100 : undefined;
     await new Promise((r) => setTimeout(r, durationMs + (initMs ?? 0) + 8));
-    const report = { durationMs, billedMs: Math.ceil(durationMs + (initMs ?? 0)), memoryMb: call.functionName === "aes" ? 1024 : 128,
+    const report = { durationMs, billedMs: Math.ceil(durationMs + (initMs ?? 0)), memoryMb,
       maxMemoryMb: 70 + Math.floor(10 * random()), ...(initMs !== undefined ? { initMs } : {}) };
     return { kind: "ok", payload: JSON.stringify({ message: "hello, world" }), log: logTail(call.requestId, report) };
   }, moto.endpoint);

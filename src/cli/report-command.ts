@@ -1,0 +1,31 @@
+// `lambda-bench report`: summaries of saved runs on stdout, and with --html one offline HTML file.
+import * as fs from "node:fs";
+import type { Command } from "commander";
+import { loadRuns, ReportInputError } from "../report/load";
+import { reportHtml, reportText } from "../report/html";
+import { UserError } from "./errors";
+import type { Io } from "./main";
+
+export function registerReport(program: Command, io: Io): void {
+  program.command("report")
+    .description("summarize saved runs (measure --out files, sweep --out folders) and draw them into one HTML file")
+    .argument("<runs...>", "run .jsonl files, or folders of them")
+    .option("--html <file>", "write a self-contained HTML report (opens offline)")
+    .action(async (inputs: string[], o: { html?: string }) => {
+      let loaded;
+      try {
+        loaded = await loadRuns(inputs);
+      } catch (err) {
+        if (err instanceof ReportInputError) throw new UserError(err.message);
+        throw err;
+      }
+      io.out(reportText(loaded.runs, loaded.sweeps));
+      if (o.html) {
+        try {
+          fs.writeFileSync(o.html, await reportHtml(loaded.runs, loaded.sweeps));
+        } catch (err) {
+          throw new UserError(`cannot write ${o.html}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
+    });
+}

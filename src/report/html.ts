@@ -1,0 +1,55 @@
+// The report: one self-contained HTML file. Charts are inline SVG, styles inline; there is no
+// script, font, image or stylesheet to fetch, so it opens offline and looks the same anywhere.
+import { formatSummary } from "../measure/summary";
+import { formatSweep } from "../measure/sweep";
+import { cdfSpec, coldWarmSpec, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
+import type { Run, Sweep } from "./load";
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+/** The text summary: every run's table, then every sweep's. */
+export function reportText(runs: Run[], sweeps: Sweep[]): string {
+  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${formatSummary(r.summary.toJson())}`);
+  for (const s of sweeps) parts.push(`== sweep: ${s.benchmark} (${s.function})\n${formatSweep(s.steps, s.choice)}`);
+  return `${parts.join("\n\n")}\n`;
+}
+
+async function figure(id: string, svg: Promise<string>): Promise<string> {
+  return `<figure data-chart="${id}">${await svg}</figure>`;
+}
+
+export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date = new Date()): Promise<string> {
+  const figures = [
+    figure("cdf", renderSvg(cdfSpec(runs))),
+    figure("cold-warm", renderSvg(coldWarmSpec(runs))),
+    ...sweeps.flatMap((s, i) => [
+      figure(`sweep-duration-${i}`, renderSvg(sweepDurationSpec(s))),
+      figure(`sweep-cost-${i}`, renderSvg(sweepCostSpec(s))),
+    ]),
+  ];
+  const choices = sweeps.filter((s) => s.choice).map((s) =>
+    `<p class="choice"><b>${escape(s.benchmark)}</b>: cheapest ${s.choice!.cheapest} MB, fastest ${s.choice!.fastest} MB, ` +
+    `balanced ${s.choice!.balanced} MB</p>`).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>lambda-bench report</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1100px; }
+figure { margin: 16px 0; }
+pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 12px; }
+.choice { font-size: 15px; }
+</style>
+</head>
+<body>
+<h1>lambda-bench report</h1>
+<p>${runs.length} run${runs.length === 1 ? "" : "s"}, ${runs.reduce((a, r) => a + r.summary.count, 0)} invocations; generated ${generated.toISOString()}.</p>
+${choices}
+${(await Promise.all(figures)).join("\n")}
+<h2>Summaries</h2>
+<pre>${escape(reportText(runs, sweeps))}</pre>
+</body>
+</html>
+`;
+}

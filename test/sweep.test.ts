@@ -1,0 +1,146 @@
+// sweep against moto_server (configuration) and the loopback Invoke server (durations that depend
+// on the memory size the function was last given, as CPU-bound code's do).
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
+import { cli } from "./run-cli";
+import { InvocationRecord } from "../src/measure/record";
+import { withMotoFunction } from "./servers/moto";
+import { InvokeServer, logTail, type Call } from "./servers/invoke-server";
+import { workspace } from "./fixtures";
+
+const FN = "lb-sweep";
+const ORIGINAL = 512;
+const BIN = path.resolve(__dirname, "..", "..", "bin", "lambda-bench.js");
+
+/** A CPU-bound function: duration falls with memory, cost per invocation rises. */
+const durationAt = (memoryMb: number) => Math.round((50 + 100_000 / memoryMb) * 100) / 100;
+
+function script(call: Call) {
+  const memoryMb = call.memoryMb ?? ORIGINAL;
+  const durationMs = durationAt(memoryMb);
+  const initMs = call.cold ? 150 : undefined;
+  return {
+    kind: "ok" as const,
+    payload: "{}",
+    log: logTail(call.requestId, { durationMs, billedMs: Math.ceil(durationMs + (initMs ?? 0)), memoryMb, maxMemoryMb: 70, initMs }),
+  };
+}
+
+describe("sweep against loopback servers", function () {
+  this.timeout(120_000);
+  const suite = withMotoFunction(FN, { MemorySize: ORIGINAL, Architectures: ["arm64"], Timeout: 30 });
+
+  const memoryNow = async () => (await suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }))).MemorySize;
+
+  it("sets each size, measures, restores the original, and names the cheapest, fastest and balanced sizes", async () => {
+    const s = await InvokeServer.start(script, suite.moto.endpoint, "testing");
+    const dir = path.join(workspace(), "sweep");
+    const sizes = [128, 256, 512, 1024, 2048];
+    try {
+      const r = await cli(["sweep", FN, "--memory", sizes.join(","), "-n", "20", "-c", "2", "--endpoint", s.endpoint, "--json", "--out", dir]);
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out);
+      assert.deepEqual(j.steps.map((st: { memoryMb: number }) => st.memoryMb), sizes);
+      assert.deepEqual(j.steps.map((st: { summary: { memoryMb: number; invocations: number } }) => [st.summary.memoryMb, st.summary.invocations]),
+        sizes.map((m) => [m, 20]));
+      // Each size's change, then the original put back, in that order; moto agrees.
+      assert.deepEqual(s.configUpdates.map((u) => u.body.MemorySize), [...sizes, ORIGINAL]);
+      assert.equal(await memoryNow(), ORIGINAL);
+      // The choice, computed here from what the server billed: warm invocations only for speed.
+      const perInvocation = (m: number, billedMs: number) => (billedMs / 1000) * (m / 1024) * 0.0000133334 + 0.0000002;
+      const rows = sizes.map((m) => {
+        const warm = Math.ceil(durationAt(m));
+        const cold = Math.ceil(durationAt(m) + 150);
+        return { m, cost: ((perInvocation(m, cold) + 19 * perInvocation(m, warm)) / 20) * 1e6, duration: durationAt(m) };
+      });
+      const maxCost = Math.max(...rows.map((x) => x.cost));
+      const maxDuration = Math.max(...rows.map((x) => x.duration));
+      const argmin = (f: (x: (typeof rows)[number]) => number) => rows.reduce((a, b) => (f(b) < f(a) ? b : a)).m;
+      assert.deepEqual(j.choice, {
+        cheapest: argmin((x) => x.cost),
+        fastest: argmin((x) => x.duration),
+        balanced: argmin((x) => 0.5 * (x.cost / maxCost) + 0.5 * (x.duration / maxDuration)),
+        weight: 0.5,
+      });
+      assert.deepEqual([j.choice.cheapest, j.choice.fastest, j.choice.balanced], [128, 2048, 512]);
+      // One JSONL per size, loadable as records, each with the size it ran at.
+      assert.deepEqual(fs.readdirSync(dir).sort(), sizes.map((m) => `${FN}-${m}mb.jsonl`).sort());
+      for (const m of sizes) {
+        const recs = fs.readFileSync(path.join(dir, `${FN}-${m}mb.jsonl`), "utf8").trim().split("\n").map((l) => InvocationRecord.parse(JSON.parse(l)));
+        assert.equal(recs.length, 20);
+        assert.ok(recs.every((x) => x.configMemoryMb === m && x.memoryMb === m));
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("prints the table and the choice as text", async () => {
+    const s = await InvokeServer.start(script, suite.moto.endpoint, "testing");
+    try {
+      const r = await cli(["sweep", FN, "--memory", "128,1024", "-n", "10", "--endpoint", s.endpoint]);
+      assert.equal(r.code, 0, r.err);
+      const lines = r.out.trimEnd().split("\n");
+      assert.equal(lines[0], `${FN} (${FN}, us-east-1, arm64), memory restored to 512 MB`);
+      assert.match(lines[1], /^memory MB +n +errors +cold +p50 duration ms +p90 duration ms +p50 cold init ms +cost per 1M$/);
+      // 831.25 ms, to the histogram's 3 significant digits.
+      assert.match(lines[2], /^ +128 +10 +0 +1 +83[01]\.\d\d +83[01]\.\d\d +150\.00 +\$\d+\.\d\d$/);
+      assert.match(lines[4], /^cheapest 128 MB  fastest 1024 MB  balanced \d+ MB \(0\.5\*cost\/max cost \+ 0\.5\*duration\/max duration; durations are warm p50s\)$/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("a size that fails midway stops the sweep, keeps what was measured, and restores the original", async () => {
+    const s = await InvokeServer.start(script, suite.moto.endpoint, "testing");
+    s.onConfig = (_fn, body) => (body.MemorySize === 1024 ? { kind: "status", status: 400, errorType: "InvalidParameterValueException" } : undefined);
+    try {
+      const r = await cli(["sweep", FN, "--memory", "128,1024,256", "-n", "5", "--endpoint", s.endpoint, "--json"]);
+      assert.equal(r.code, 1);
+      assert.equal(r.err, "lambda-bench: stopped at 1024 MB: InvalidParameterValueException (HTTP 400): " +
+        "InvalidParameterValueException from the test server; memory restored to 512 MB\n");
+      const j = JSON.parse(r.out);
+      assert.deepEqual(j.steps.map((st: { memoryMb: number }) => st.memoryMb), [128]);
+      assert.deepEqual(s.configUpdates.map((u) => u.body.MemorySize), [128, 1024, ORIGINAL]);
+      assert.equal(await memoryNow(), ORIGINAL);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("Ctrl-C mid-sweep: exit 130, the sizes done, memory restored", async () => {
+    const s = await InvokeServer.start(script, suite.moto.endpoint, "testing");
+    const child = spawn(process.execPath, [BIN, "sweep", FN, "--memory", "128,256,1024", "-n", "100000", "--endpoint", s.endpoint, "--json"],
+      { env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => { stdout += c; });
+    child.stderr.on("data", (c) => { stderr += c; });
+    s.onServed = (n) => {
+      if (n === 30) child.kill("SIGINT");
+    };
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    try {
+      assert.equal(code, 130, stderr);
+      assert.equal(stderr, "lambda-bench: interrupted after 1 of 3 sizes; memory restored to 512 MB\n");
+      const j = JSON.parse(stdout);
+      assert.equal(j.interrupted, true);
+      assert.equal(j.steps[0].summary.invocations, s.served);
+      assert.deepEqual(s.configUpdates.map((u) => u.body.MemorySize), [128, ORIGINAL]);
+      assert.equal(await memoryNow(), ORIGINAL);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("bad --memory is a usage error", async () => {
+    for (const [arg, msg] of [["128,abc", '"abc"'], ["64", '"64"'], ["128,128", "a size twice"]]) {
+      const r = await cli(["sweep", FN, "--memory", arg]);
+      assert.equal(r.code, 2, r.err);
+      assert.ok(r.err.startsWith("lambda-bench: --memory") && r.err.includes(msg) && !r.err.includes("\n    at "), r.err);
+    }
+  });
+});
