@@ -1,4 +1,4 @@
-// The commands that talk to Lambda: `invoke` and `measure`. Shared options pick the function
+// The commands that talk to Lambda: `invoke`, `measure` and `sweep`. Shared options pick the function
 // (manifest + name prefix), the region, the credentials and the endpoint.
 import * as fs from "node:fs";
 import * as path from "node:path";
