@@ -1,13 +1,16 @@
 // lambda-bench measure against one fast loopback Invoke server, beside the two bounds the issue
 // names, the same N invocations at the same concurrency in one run:
-//   raw    an unsigned keep-alive node:http loop (the limit: no signing, no parsing, no records)
-//   boto3  the seed's client, a thread pool of boto3 invoke calls
+//   raw     an unsigned keep-alive node:http loop (the limit: no signing, no parsing, no records)
+//   signed  the same loop signing every request with the SDK's SigV4 signer (what real AWS needs)
+//   boto3   the seed's client, a thread pool of boto3 invoke calls
 // Each client is its own process (the server is another), timed around its loop and from spawn
 // to exit, with its peak RSS. Then a long run shows the summary's memory does not grow with N.
 //   node dist/bench/measure.js            (BENCH_N, BENCH_C, BENCH_ROUNDS, BENCH_LONG_N to scale)
 import { spawn } from "node:child_process";
 import * as http from "node:http";
 import { randomUUID } from "node:crypto";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SignatureV4 } from "@smithy/signature-v4";
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const C = Number(process.env.BENCH_C ?? 16);
@@ -38,21 +41,31 @@ function serve(): void {
   server.listen(0, "127.0.0.1", () => process.stdout.write(`${(server.address() as { port: number }).port}\n`));
 }
 
-/** The limit: an unsigned keep-alive loop that reads each body and nothing else. */
-async function raw(endpoint: string, n: number, c: number): Promise<void> {
+/** The limit: a keep-alive loop that reads each body and nothing else; with `sign`, signs each request. */
+async function raw(endpoint: string, n: number, c: number, sign = false): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: c });
   const url = new URL(`${endpoint}/2015-03-31/functions/${FN}/invocations`);
   const body = Buffer.from("{}");
-  let next = 0;
-  const one = () => new Promise<void>((resolve, reject) => {
-    const req = http.request({ hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", agent,
-      headers: { "content-length": body.length, "x-amz-log-type": "Tail" } }, (res) => {
+  const send = (headers: http.OutgoingHttpHeaders) => new Promise<void>((resolve, reject) => {
+    const req = http.request({ hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers }, (res) => {
       res.on("data", () => {});
       res.on("end", resolve);
     });
     req.on("error", reject);
     req.end(body);
   });
+  const client = new LambdaClient({ region: "us-east-1" });
+  const signer = new SignatureV4({ credentials: client.config.credentials, region: "us-east-1", service: "lambda", sha256: client.config.sha256 });
+  const signed = async () => ({
+    ...(await signer.sign({
+      method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, body,
+      headers: { host: url.host, "content-type": "application/octet-stream", "x-amz-log-type": "Tail" },
+    })).headers,
+    "content-length": body.length,
+  });
+  const fixed = { "content-length": body.length, "x-amz-log-type": "Tail" };
+  const one = sign ? async () => send(await signed()) : () => send(fixed);
+  let next = 0;
   await Promise.all(Array.from({ length: c }, async () => {
     while (next < n) {
       next++;
@@ -85,9 +98,9 @@ print('{"loopMs": %f, "maxRssKb": %d}' % ((time.perf_counter() - t) * 1000, reso
 /** A client mode, in this process: time the loop, report it with the peak RSS on stdout. */
 async function client(mode: string, endpoint: string, n: number, c: number, out: string): Promise<void> {
   // The CLI's own entry, loaded before the clock starts (its load time is in spawn-to-exit).
-  const { run } = mode === "raw" ? { run: undefined } : await import("../src/cli/main");
+  const { run } = mode === "lambda-bench" ? await import("../src/cli/main") : { run: undefined };
   const t = process.hrtime.bigint();
-  if (!run) await raw(endpoint, n, c);
+  if (!run) await raw(endpoint, n, c, mode === "signed");
   else await lambdaBench(run, endpoint, n, c, out);
   const loopMs = Number(process.hrtime.bigint() - t) / 1e6;
   process.stdout.write(`${JSON.stringify({ loopMs, maxRssKb: process.resourceUsage().maxRSS })}\n`);
@@ -120,9 +133,10 @@ async function main(): Promise<void> {
   const ways: Record<string, () => Promise<Figures>> = {
     "lambda-bench": () => runChild(process.execPath, [__filename, "client", "lambda-bench", endpoint, String(N), String(C), "/dev/null"], env),
     raw: () => runChild(process.execPath, [__filename, "client", "raw", endpoint, String(N), String(C), "/dev/null"], env),
+    signed: () => runChild(process.execPath, [__filename, "client", "signed", endpoint, String(N), String(C), "/dev/null"], env),
     boto3: () => runChild("python3", ["-c", BOTO3, endpoint, String(N), String(C)]),
   };
-  const results: Record<string, Figures[]> = { "lambda-bench": [], raw: [], boto3: [] };
+  const results: Record<string, Figures[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
   // Interleaved rounds, so drift on the machine touches every way alike.
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, go] of Object.entries(ways)) results[name].push(await go());
@@ -137,6 +151,7 @@ async function main(): Promise<void> {
   }
   const lb = m["lambda-bench"];
   console.log(`lambda-bench / raw loop: ${(lb.loopMs / m.raw.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.raw.totalMs).toFixed(2)}x spawn-to-exit (target <= 1.05x)`);
+  console.log(`lambda-bench / signed raw loop: ${(lb.loopMs / m.signed.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.signed.totalMs).toFixed(2)}x spawn-to-exit`);
   console.log(`boto3 / lambda-bench:    ${(m.boto3.loopMs / lb.loopMs).toFixed(2)}x loop, ${(m.boto3.totalMs / lb.totalMs).toFixed(2)}x spawn-to-exit (target >= 5x)`);
   if (LONG_N > 0) {
     const long = await runChild(process.execPath, [__filename, "client", "lambda-bench", endpoint, String(LONG_N), String(C), "/dev/null"], env);
