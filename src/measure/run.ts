@@ -1,12 +1,11 @@
 // A measurement run: K forced cold starts, then the rest of N invocations with at most C in flight.
 // Each record goes to the sink and the summary the moment it completes; an abort (Ctrl-C) stops
 // new invocations, lets those in flight finish, and still puts the configuration back.
-import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Invoker } from "../aws/invoke-http";
 import { FatalInvokeError, invokeMeasured, type RetryPolicy, type Target } from "./invoke";
 import { coldChange, restorable, updateAndWait, type WaitPolicy } from "./configuration";
 import { RunSummary } from "./summary";
-import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import type { InvocationRecord } from "./record";
 
 export interface MeasurePlan {

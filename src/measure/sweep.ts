@@ -4,8 +4,7 @@ import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda
 import type { Invoker } from "../aws/invoke-http";
 import { updateAndWait, type WaitPolicy } from "./configuration";
 import { measure, type MeasurePlan, type MeasureResult } from "./run";
-import type { Target } from "./invoke";
-import type { RetryPolicy } from "./invoke";
+import type { RetryPolicy, Target } from "./invoke";
 import type { InvocationRecord } from "./record";
 import type { SummaryJson } from "./summary";
 
