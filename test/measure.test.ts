@@ -2,12 +2,11 @@
 // (GetFunctionConfiguration, UpdateFunctionConfiguration, Invoke), and the tests' own Invoke server
 // (proxying the rest to moto) for REPORT tails, cold starts, throttles, 5xx and dropped connections.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { cli } from "./run-cli";
+import { cli, spawnCli } from "./run-cli";
 import { InvocationRecord } from "../src/measure/record";
 import type { SummaryJson } from "../src/measure/summary";
 import { invokeMeasured, DEFAULT_RETRY, type Target } from "../src/measure/invoke";
@@ -19,8 +18,6 @@ import { TEST_CREDENTIALS, TEST_REGION, withMotoFunction } from "./servers/moto"
 import { InvokeServer, logTail, type Call, type ReportValues } from "./servers/invoke-server";
 import { nearestRank } from "./percentile";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const BIN = path.join(ROOT, "bin", "lambda-bench.js");
 const FN = "lb-hello";
 /** The secret the tests sign with; the Invoke server checks every signature against it. */
 const SECRET = "testing";
@@ -236,17 +233,11 @@ describe("invoke and measure against loopback servers", function () {
   it("measure interrupted by Ctrl-C: exit 130, the summary of what completed, and a JSONL of exactly those", async () => {
     const s = await InvokeServer.start(okWithReport([]), suite.moto.endpoint, SECRET);
     const out = path.join(workspace(), "interrupted.jsonl");
-    const child = spawn(process.execPath, [BIN, "measure", FN, "-n", "100000", "-c", "4", "--endpoint", s.endpoint, "--out", out, "--json"], {
-      env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => { stdout += c; });
-    child.stderr.on("data", (c) => { stderr += c; });
+    const { child, exited } = spawnCli(["measure", FN, "-n", "100000", "-c", "4", "--endpoint", s.endpoint, "--out", out, "--json"]);
     s.onServed = (served) => {
       if (served === 50) child.kill("SIGINT");
     };
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { code, out: stdout, err: stderr } = await exited;
     try {
       assert.equal(code, 130, stderr);
       const sum = JSON.parse(stdout) as SummaryJson;
@@ -296,11 +287,10 @@ describe("invoke and measure against loopback servers", function () {
     assert.equal(explicit.AWS_ACCESS_KEY_ID, "real");
     // End to end: the request is signed with the alias's key.
     const s = await InvokeServer.start(() => ({ kind: "ok", payload: "1" }), undefined, "x");
-    const child = spawn(process.execPath, [BIN, "invoke", FN, "--endpoint", s.endpoint], {
+    const { code } = await spawnCli(["invoke", FN, "--endpoint", s.endpoint], {
       env: { PATH: process.env.PATH, AWS_ACCESS_KEY: "AKIASEEDALIAS", AWS_SECRET_KEY: "x", AWS_REGION: TEST_REGION,
         AWS_CONFIG_FILE: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" },
-    });
-    const code = await new Promise((resolve) => child.on("exit", resolve));
+    }).exited;
     await s.close();
     assert.equal(code, 0);
     assert.deepEqual([...s.accessKeys], ["AKIASEEDALIAS"]);
@@ -343,16 +333,11 @@ describe("invoke and measure against loopback servers", function () {
   });
 
   it("no region anywhere: one line saying how to give one", async () => {
-    const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, "invoke", FN], {
-        env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_CONFIG_FILE: "/nonexistent",
-          AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" },
-        cwd: os.tmpdir(),
-      });
-      let err = "";
-      child.stderr!.on("data", (c) => { err += c; });
-      child.on("exit", (code) => resolve({ code, err }));
-    });
+    const r = await spawnCli(["invoke", FN], {
+      env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_CONFIG_FILE: "/nonexistent",
+        AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" },
+      cwd: os.tmpdir(),
+    }).exited;
     assert.equal(r.code, 1);
     assert.equal(r.err, "lambda-bench: no AWS region: pass --region or set AWS_REGION\n");
   });

@@ -1,11 +1,10 @@
 // sweep against moto_server (configuration) and the loopback Invoke server (durations that depend
 // on the memory size the function was last given, as CPU-bound code's do).
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
-import { cli } from "./run-cli";
+import { cli, spawnCli } from "./run-cli";
 import { InvocationRecord } from "../src/measure/record";
 import { withMotoFunction } from "./servers/moto";
 import { InvokeServer, logTail, type Call } from "./servers/invoke-server";
@@ -13,7 +12,6 @@ import { workspace } from "./fixtures";
 
 const FN = "lb-sweep";
 const ORIGINAL = 512;
-const BIN = path.resolve(__dirname, "..", "..", "bin", "lambda-bench.js");
 
 /** A CPU-bound function: duration falls with memory, cost per invocation rises. */
 const durationAt = (memoryMb: number) => Math.round((50 + 100_000 / memoryMb) * 100) / 100;
@@ -113,16 +111,11 @@ describe("sweep against loopback servers", function () {
 
   it("Ctrl-C mid-sweep: exit 130, the sizes done, memory restored", async () => {
     const s = await InvokeServer.start(script, suite.moto.endpoint, "testing");
-    const child = spawn(process.execPath, [BIN, "sweep", FN, "--memory", "128,256,1024", "-n", "100000", "--endpoint", s.endpoint, "--json"],
-      { env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => { stdout += c; });
-    child.stderr.on("data", (c) => { stderr += c; });
+    const { child, exited } = spawnCli(["sweep", FN, "--memory", "128,256,1024", "-n", "100000", "--endpoint", s.endpoint, "--json"]);
     s.onServed = (n) => {
       if (n === 30) child.kill("SIGINT");
     };
-    const code = await new Promise((resolve) => child.on("exit", resolve));
+    const { code, out: stdout, err: stderr } = await exited;
     try {
       assert.equal(code, 130, stderr);
       assert.equal(stderr, "lambda-bench: interrupted after 1 of 3 sizes; memory restored to 512 MB\n");

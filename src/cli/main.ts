@@ -8,8 +8,6 @@ import { registerReport } from "./report-command";
 import { DEFAULT_MANIFEST } from "./target";
 import type { ProgressStream } from "./progress";
 
-export { UserError };
-
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;

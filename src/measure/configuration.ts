@@ -41,12 +41,9 @@ async function waitUpdated(client: LambdaClient, functionName: string, wait: Wai
   );
 }
 
-/** The part of a configuration a change may touch, to put back as it was. */
-export function restorable(config: FunctionConfiguration): ConfigChange {
-  return {
-    MemorySize: config.MemorySize,
-    Environment: { Variables: { ...(config.Environment?.Variables ?? {}) } },
-  };
+/** The configuration's environment as a change: what puts it back after a cold-start nonce. */
+export function environmentOf(config: FunctionConfiguration): ConfigChange {
+  return { Environment: { Variables: { ...(config.Environment?.Variables ?? {}) } } };
 }
 
 /** The environment variable whose new value forces a new execution environment (a cold start). */

@@ -56,7 +56,6 @@ interface SdkError {
   message?: string;
   retryAfterSeconds?: string;
   $metadata?: { httpStatusCode?: number; requestId?: string };
-  $response?: { headers?: Record<string, string> };
 }
 
 const NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ETIMEDOUT", "ECONNREFUSED", "EAI_AGAIN"]);
@@ -73,8 +72,7 @@ function classify(e: SdkError): Kind {
 }
 
 function retryAfterMs(e: SdkError): number | undefined {
-  const raw = e.retryAfterSeconds ?? e.$response?.headers?.["retry-after"];
-  const seconds = raw === undefined ? NaN : Number(raw);
+  const seconds = e.retryAfterSeconds === undefined ? NaN : Number(e.retryAfterSeconds);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 

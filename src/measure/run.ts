@@ -4,7 +4,7 @@
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Invoker } from "../aws/invoke-http";
 import { FatalInvokeError, invokeMeasured, type RetryPolicy, type Target } from "./invoke";
-import { coldChange, restorable, updateAndWait, type WaitPolicy } from "./configuration";
+import { coldChange, environmentOf, updateAndWait, type WaitPolicy } from "./configuration";
 import { RunSummary } from "./summary";
 import type { InvocationRecord } from "./record";
 
@@ -73,7 +73,7 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
     // would otherwise start cold), leaving the deployed configuration as Pulumi made it.
     if (plan.cold > 0) {
       try {
-        await updateAndWait(client, target.functionName, { Environment: restorable(config!).Environment }, hooks.wait);
+        await updateAndWait(client, target.functionName, environmentOf(config!), hooks.wait);
       } catch (err) {
         result.restoreError = err;
       }

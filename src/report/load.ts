@@ -11,6 +11,7 @@ export interface Run {
   file: string;
   label: string;
   benchmark: string;
+  function: string;
   memoryMb: number | null;
   summary: RunSummary;
 }
@@ -72,7 +73,7 @@ export async function loadRun(file: string): Promise<Run> {
   }
   if (!first) throw new ReportInputError(`${file} holds no invocations`);
   const memoryMb = first.configMemoryMb ?? first.memoryMb;
-  return { file, label: `${first.benchmark} ${memoryMb ?? "?"} MB`, benchmark: first.benchmark, memoryMb, summary };
+  return { file, label: `${first.benchmark} ${memoryMb ?? "?"} MB`, benchmark: first.benchmark, function: first.function, memoryMb, summary };
 }
 
 export async function loadRuns(inputs: string[]): Promise<{ runs: Run[]; sweeps: Sweep[] }> {
@@ -89,8 +90,7 @@ export async function loadRuns(inputs: string[]): Promise<{ runs: Run[]; sweeps:
 function sweepsOf(runs: Run[]): Sweep[] {
   const groups = new Map<string, Run[]>();
   for (const r of runs) {
-    const s = r.summary.toJson();
-    const key = `${s.benchmark}\u0000${s.function}`;
+    const key = `${r.benchmark}\u0000${r.function}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const sweeps: Sweep[] = [];
@@ -99,8 +99,7 @@ function sweepsOf(runs: Run[]): Sweep[] {
     for (const r of group) if (r.memoryMb !== null) bySize.set(r.memoryMb, r);
     if (bySize.size < 2) continue;
     const steps = [...bySize.entries()].sort((a, b) => a[0] - b[0]).map(([memoryMb, run]) => ({ memoryMb, summary: run.summary.toJson(), run }));
-    const s = steps[0].summary;
-    sweeps.push({ benchmark: s.benchmark ?? "?", function: s.function ?? "?", steps, choice: choose(steps) });
+    sweeps.push({ benchmark: group[0].benchmark, function: group[0].function, steps, choice: choose(steps) });
   }
   return sweeps;
 }
