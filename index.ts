@@ -1,12 +1,12 @@
 // The Pulumi program: `pulumi up` in a stack per region deploys every benchmark of the manifest.
+// It exports a function, Pulumi's async entrypoint: the engine awaits it and makes the object it
+// returns the stack outputs (`functions`, `dataBucket`).
 import * as pulumi from "@pulumi/pulumi";
 import { loadManifest, ManifestInvalid } from "./src/manifest/load";
 import { defineStack } from "./src/program";
 
-const config = new pulumi.Config("lambda-bench");
-const namePrefix = config.get("namePrefix") ?? "";
-
-function load() {
+function load(namePrefix: string) {
+  const config = new pulumi.Config("lambda-bench");
   try {
     return loadManifest(config.get("manifest") ?? "benchmarks.yaml", { namePrefix });
   } catch (err) {
@@ -16,6 +16,8 @@ function load() {
   }
 }
 
-const stack = defineStack(load(), namePrefix);
-export const functions = stack.functions;
-export const dataBucket = stack.dataBucket;
+export = async () => {
+  const namePrefix = new pulumi.Config("lambda-bench").get("namePrefix") ?? "";
+  const stack = await defineStack(load(namePrefix), namePrefix);
+  return { functions: stack.functions, ...(stack.dataBucket ? { dataBucket: stack.dataBucket } : {}) };
+};

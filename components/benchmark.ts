@@ -7,22 +7,31 @@ import * as path from "node:path";
 import type { Benchmark as BenchmarkSpec } from "../src/manifest/schema";
 import { inlinePolicy, LAMBDA_TRUST_POLICY, managedPolicyArns } from "../src/policies";
 
-/** Facts about the stack that policy documents and env values need. */
+/** What the provider knows about the stack that policy documents and env values need. */
 export interface StackFacts {
   partition: string;
   region: string;
   accountId: string;
   /** The data bucket's name, when the stack has one. */
   dataBucket: string | undefined;
+}
+
+/**
+ * The stack's function names, known from the manifest alone. Kept out of `StackFacts` because
+ * every Output a benchmark derives walks and copies its whole value: with the names inside, that
+ * was quadratic in the number of benchmarks.
+ */
+export interface StackNames {
   /** Deployed names of every function in the stack. */
-  functions: string[];
+  functions: readonly string[];
   /** Manifest function name -> deployed name. */
-  deployedNames: Record<string, string>;
+  deployedNames: ReadonlyMap<string, string>;
 }
 
 export interface BenchmarkArgs {
   spec: BenchmarkSpec;
   stack: pulumi.Input<StackFacts>;
+  names: StackNames;
   /**
    * Where the image comes from. `build`: this benchmark builds it, and pushes it to `alsoTag` too
    * (the repositories of benchmarks with the identical build). `digest`: a sibling built it and
@@ -50,7 +59,7 @@ export class Benchmark extends pulumi.ComponentResource {
 
   constructor(name: string, args: BenchmarkArgs, opts?: pulumi.ComponentResourceOptions) {
     super(BENCHMARK_TYPE, name, {}, opts);
-    const { spec } = args;
+    const { spec, names } = args;
     const stack = pulumi.output(args.stack);
     const parent = { parent: this };
 
@@ -97,8 +106,8 @@ export class Benchmark extends pulumi.ComponentResource {
       region: s.region,
       accountId: s.accountId,
       dataBucket: s.dataBucket,
-      stackFunctions: s.functions,
-      deployedName: (fn) => s.deployedNames[fn] ?? fn,
+      stackFunctions: names.functions,
+      deployedName: (fn) => names.deployedNames.get(fn) ?? fn,
     }));
     if (spec.policies.some((p) => p.name !== "managed")) {
       grants.push(new aws.iam.RolePolicy(`${name}-catalogue`, {

@@ -92,10 +92,10 @@ function plain(value: unknown): unknown {
 }
 
 /**
- * Runs `program` under fresh mocks and waits until every registration has settled. Returns the
+ * Runs `program` (sync or async) under fresh mocks and waits until every registration has settled. Returns the
  * registered resources, top-level first, each component followed by its children.
  */
-export async function runUnderMocks(program: () => void, opts: MockOptions = {}): Promise<Registered[]> {
+export async function runUnderMocks(program: () => unknown, opts: MockOptions = {}): Promise<Registered[]> {
   const mocks = new RecordingMocks({ deployed: opts.deployed ?? false, accountId: opts.accountId ?? FAKE_ACCOUNT, region: opts.region ?? "us-east-1" });
   await pulumi.runtime.setMocks(mocks, "lambda-bench", opts.stack ?? "plan", !(opts.deployed ?? false));
   // The mocks are not told a resource's parent; the monitor's request carries it, so note it there.
@@ -114,7 +114,7 @@ export async function runUnderMocks(program: () => void, opts: MockOptions = {})
   const stackTraceLimit = Error.stackTraceLimit;
   if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
   try {
-    program();
+    await program();
     await pulumi.runtime.disconnect();
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
@@ -128,7 +128,9 @@ export async function runUnderMocks(program: () => void, opts: MockOptions = {})
     return { type: r.type, name: r.name, parent: parentUrn ? nameOf(parentUrn) : null, inputs: plain(r.inputs) as Record<string, unknown>, urn };
   });
   const order = (r: Registered) => [r.parent ?? r.name, r.parent === null ? "0" : "1", r.type, r.name].join("\u0000");
-  return resources.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  const keyed = resources.map((r) => ({ r, key: order(r) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map(({ r }) => r);
 }
 
 function typeOfUrn(urn: string): string {

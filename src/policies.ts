@@ -17,7 +17,7 @@ export interface PolicyContext {
   /** The stack's data bucket, when any benchmark uses it. */
   dataBucket: string | undefined;
   /** Deployed names of every function in the stack (bare `invoke_function`). */
-  stackFunctions: string[];
+  stackFunctions: readonly string[];
   /** Maps a manifest function name to its deployed name (scoped `invoke_function`). */
   deployedName: (fn: string) => string;
 }

@@ -2,7 +2,7 @@
 // index.ts runs it under the Pulumi engine; `lambda-bench plan` and the tests run it under mocks.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Benchmark, type StackFacts } from "../components/benchmark";
+import { Benchmark, type StackFacts, type StackNames } from "../components/benchmark";
 import type { Manifest } from "./manifest/load";
 import type { Benchmark as BenchmarkSpec } from "./manifest/schema";
 
@@ -30,10 +30,18 @@ export function buildKey(b: BenchmarkSpec): string {
 }
 
 /**
+ * Lets the registrations of the benchmark just declared run before the next is declared. Declared
+ * all at once, every registration's promise chain is alive at the same time: under the plan's
+ * mocks, 500 benchmarks then hold ~1.3 GB of heap and spend most of their time in GC; settled one
+ * by one they stay near 250 MB. Against the real engine it only lets the RPCs start sooner.
+ */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Declares every resource of the manifest. Names come from function names only and the work is
  * done in name order, so the manifest's order never reaches AWS.
  */
-export function defineStack(manifest: Manifest, namePrefix = ""): StackOutputs {
+export async function defineStack(manifest: Manifest, namePrefix = ""): Promise<StackOutputs> {
   const specs = [...manifest.benchmarks].sort((a, b) => a.function.localeCompare(b.function));
 
   const bucket = manifest.usesBucket
@@ -45,14 +53,11 @@ export function defineStack(manifest: Manifest, namePrefix = ""): StackOutputs {
   const registryAuth = { userName: token.userName, password: token.password };
   const stack: pulumi.Output<StackFacts> = pulumi
     .all([identity.accountId, partition.partition, region.region, bucket?.bucket])
-    .apply(([accountId, part, reg, dataBucket]) => ({
-      accountId,
-      partition: part,
-      region: reg,
-      dataBucket,
-      functions: specs.map((s) => s.deployedName),
-      deployedNames: Object.fromEntries(specs.map((s) => [s.function, s.deployedName])),
-    }));
+    .apply(([accountId, part, reg, dataBucket]) => ({ accountId, partition: part, region: reg, dataBucket }));
+  const names: StackNames = {
+    functions: specs.map((s) => s.deployedName),
+    deployedNames: new Map(specs.map((s) => [s.function, s.deployedName])),
+  };
 
   // Identical builds are built once, by the first benchmark of the group in name order, and pushed
   // to every member's repository. The members' repositories and the builder's digest are wired
@@ -63,15 +68,18 @@ export function defineStack(manifest: Manifest, namePrefix = ""): StackOutputs {
   for (const members of groups.values()) {
     const [builder, ...others] = members;
     const [alsoTag, resolveTags] = pulumi.deferredOutput<string[]>();
-    const built = new Benchmark(builder.function, { spec: builder, stack, image: { build: true, alsoTag, registryAuth } });
+    const built = new Benchmark(builder.function, { spec: builder, stack, names, image: { build: true, alsoTag, registryAuth } });
     components.set(builder.function, built);
-    const memberTags = others.map((spec) => {
+    await settle();
+    const memberTags: pulumi.Output<string>[] = [];
+    for (const spec of others) {
       const member = new Benchmark(spec.function, {
-        spec, stack, image: { build: false, digest: built.digest, builtBy: built.image! },
+        spec, stack, names, image: { build: false, digest: built.digest, builtBy: built.image! },
       });
       components.set(spec.function, member);
-      return pulumi.interpolate`${member.repository.repositoryUrl}:${spec.tag}`;
-    });
+      memberTags.push(pulumi.interpolate`${member.repository.repositoryUrl}:${spec.tag}`);
+      await settle();
+    }
     resolveTags(pulumi.all(memberTags));
   }
 

@@ -23,6 +23,14 @@ describe("cli: validate and plan", function () {
     assert.match(r.out, /^benchmarks\.yaml: valid, \d+ benchmarks \(.*hello.*\)\n$/);
   });
 
+  it("validate: a large suite's summary names the first eight and counts the rest", () => {
+    const entries = Array.from({ length: 20 }, (_, i) => `  - function: f${i}\n    build: {context: app}\n`).join("");
+    const file = manifestFile(`benchmarks:\n${entries}`);
+    const r = cli(["validate", file]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, `${file}: valid, 20 benchmarks (f0, f1, f2, f3, f4, f5, f6, f7 and 12 more)\n`);
+  });
+
   it("validate: every error, file:line:col, exit 1, no stack trace", () => {
     const file = manifestFile("benchmarks:\n  - function: a1\n    memory: lots\n    polices: []\n    build: {context: app}\n");
     const r = cli(["validate", file]);

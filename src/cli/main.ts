@@ -28,7 +28,7 @@ export function buildProgram(io: Io): Command {
     .action((file: string, o: { namePrefix: string }) => {
       const m = loadManifest(file, { namePrefix: o.namePrefix });
       const fns = m.benchmarks.length;
-      io.out(`${file}: valid, ${fns} benchmark${fns === 1 ? "" : "s"} (${m.benchmarks.map((b) => b.function).join(", ")})\n`);
+      io.out(`${file}: valid, ${fns} benchmark${fns === 1 ? "" : "s"} (${nameList(m.benchmarks.map((b) => b.function))})\n`);
     });
 
   program.command("plan")
@@ -72,6 +72,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.err(`lambda-bench: ${(err as Error).message ?? String(err)}\n`);
     return 1;
   }
+}
+
+/** The names, or the first few of them: the summary stays one readable line on a large suite. */
+function nameList(names: readonly string[], shown = 8): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown).join(", ")} and ${names.length - shown} more`;
 }
 
 export function main(): void {
