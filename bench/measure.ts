@@ -6,6 +6,8 @@
 // Each client is its own process (the server is another), timed around its loop and from spawn
 // to exit, with its peak RSS. Then a long run shows the summary's memory does not grow with N.
 //   node dist/bench/measure.js            (BENCH_N, BENCH_C, BENCH_ROUNDS, BENCH_LONG_N to scale)
+// As bin/lambda-bench.js does; here every Node way (ours and both raw loops) gets it alike.
+require("node:module").enableCompileCache?.();
 import { spawn } from "node:child_process";
 import * as http from "node:http";
 import { randomUUID } from "node:crypto";

@@ -58,7 +58,10 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ETIMEDOUT", "ECONNREFUSED", "EAI_AGAIN"]);
+// Node's socket errors, and undici's for a connection closed under a request or not made in time.
+const NETWORK_CODES = new Set([
+  "ECONNRESET", "EPIPE", "ECONNABORTED", "ETIMEDOUT", "ECONNREFUSED", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 type Kind = "throttle" | "retry" | "fatal";
 
