@@ -1,18 +1,21 @@
-// lambda-bench measure against one fast loopback Invoke server, beside the two bounds the issue
-// names, the same N invocations at the same concurrency in one run:
+// lambda-bench measure against one fast loopback Invoke server, beside the issue's two comparators
+// and two more, the same N invocations at the same concurrency in one run:
 //   raw     an unsigned keep-alive node:http loop (the limit: no signing, no parsing, no records)
 //   signed  the same loop signing every request with the SDK's SigV4 signer (what real AWS needs)
+//   undici  an unsigned loop on the transport measure itself uses (undici's Pool.dispatch): what
+//           the records, REPORT parsing, statistics and signing cost over the bare transport
 //   boto3   the seed's client, a thread pool of boto3 invoke calls
 // Each client is its own process (the server is another), timed around its loop and from spawn
 // to exit, with its peak RSS. Then a long run shows the summary's memory does not grow with N.
 //   node dist/bench/measure.js            (BENCH_N, BENCH_C, BENCH_ROUNDS, BENCH_LONG_N to scale)
-// As bin/lambda-bench.js does; here every Node way (ours and both raw loops) gets it alike.
+// As bin/lambda-bench.js does; here every Node way (ours and the raw loops) gets it alike.
 require("node:module").enableCompileCache?.();
 import { spawn } from "node:child_process";
 import * as http from "node:http";
 import { randomUUID } from "node:crypto";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { Pool } from "undici";
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const C = Number(process.env.BENCH_C ?? 16);
@@ -77,6 +80,25 @@ async function raw(endpoint: string, n: number, c: number, sign = false): Promis
   agent.destroy();
 }
 
+/** The same loop on undici's Pool.dispatch, unsigned, reading each body and nothing else. */
+async function rawUndici(endpoint: string, n: number, c: number): Promise<void> {
+  const pool = new Pool(endpoint, { connections: c, pipelining: 1 });
+  const request = { method: "POST" as const, path: `/2015-03-31/functions/${FN}/invocations`, body: Buffer.from("{}"), headers: ["x-amz-log-type", "Tail"] };
+  const one = () => new Promise<void>((resolve, reject) => {
+    pool.dispatch(request, {
+      onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: () => resolve(), onResponseError: (_c, err) => reject(err),
+    });
+  });
+  let next = 0;
+  await Promise.all(Array.from({ length: c }, async () => {
+    while (next < n) {
+      next++;
+      await one();
+    }
+  }));
+  await pool.close();
+}
+
 async function lambdaBench(run: typeof import("../src/cli/main").run, endpoint: string, n: number, c: number, out: string): Promise<void> {
   let stdout = "";
   const code = await run(["measure", FN, "-n", String(n), "-c", String(c), "--endpoint", endpoint, "--json", "--out", out],
@@ -102,7 +124,8 @@ async function client(mode: string, endpoint: string, n: number, c: number, out:
   // The CLI's own entry, loaded before the clock starts (its load time is in spawn-to-exit).
   const { run } = mode === "lambda-bench" ? await import("../src/cli/main") : { run: undefined };
   const t = process.hrtime.bigint();
-  if (!run) await raw(endpoint, n, c, mode === "signed");
+  if (mode === "undici") await rawUndici(endpoint, n, c);
+  else if (!run) await raw(endpoint, n, c, mode === "signed");
   else await lambdaBench(run, endpoint, n, c, out);
   const loopMs = Number(process.hrtime.bigint() - t) / 1e6;
   process.stdout.write(`${JSON.stringify({ loopMs, maxRssKb: process.resourceUsage().maxRSS })}\n`);
@@ -136,6 +159,7 @@ async function main(): Promise<void> {
     "lambda-bench": () => runChild(process.execPath, [__filename, "client", "lambda-bench", endpoint, String(N), String(C), "/dev/null"], env),
     raw: () => runChild(process.execPath, [__filename, "client", "raw", endpoint, String(N), String(C), "/dev/null"], env),
     signed: () => runChild(process.execPath, [__filename, "client", "signed", endpoint, String(N), String(C), "/dev/null"], env),
+    undici: () => runChild(process.execPath, [__filename, "client", "undici", endpoint, String(N), String(C), "/dev/null"], env),
     boto3: () => runChild("python3", ["-c", BOTO3, endpoint, String(N), String(C)]),
   };
   const results: Record<string, Figures[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
@@ -154,6 +178,7 @@ async function main(): Promise<void> {
   const lb = m["lambda-bench"];
   console.log(`lambda-bench / raw loop: ${(lb.loopMs / m.raw.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.raw.totalMs).toFixed(2)}x spawn-to-exit (target <= 1.05x)`);
   console.log(`lambda-bench / signed raw loop: ${(lb.loopMs / m.signed.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.signed.totalMs).toFixed(2)}x spawn-to-exit`);
+  console.log(`lambda-bench / undici loop: ${(lb.loopMs / m.undici.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.undici.totalMs).toFixed(2)}x spawn-to-exit (the same transport, bare)`);
   console.log(`boto3 / lambda-bench:    ${(m.boto3.loopMs / lb.loopMs).toFixed(2)}x loop, ${(m.boto3.totalMs / lb.totalMs).toFixed(2)}x spawn-to-exit (target >= 5x)`);
   if (LONG_N > 0) {
     const long = await runChild(process.execPath, [__filename, "client", "lambda-bench", endpoint, String(LONG_N), String(C), "/dev/null"], env);
