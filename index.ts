@@ -5,8 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadManifest, ManifestInvalid } from "./src/manifest/load";
 import { defineStack } from "./src/program";
 
-function load(namePrefix: string) {
-  const config = new pulumi.Config("lambda-bench");
+function load(config: pulumi.Config, namePrefix: string) {
   try {
     return loadManifest(config.get("manifest") ?? "benchmarks.yaml", { namePrefix });
   } catch (err) {
@@ -17,7 +16,8 @@ function load(namePrefix: string) {
 }
 
 export = async () => {
-  const namePrefix = new pulumi.Config("lambda-bench").get("namePrefix") ?? "";
-  const stack = await defineStack(load(namePrefix), namePrefix);
+  const config = new pulumi.Config("lambda-bench");
+  const namePrefix = config.get("namePrefix") ?? "";
+  const stack = await defineStack(load(config, namePrefix), namePrefix);
   return { functions: stack.functions, ...(stack.dataBucket ? { dataBucket: stack.dataBucket } : {}) };
 };

@@ -46,6 +46,17 @@ function serve(): void {
   server.listen(0, "127.0.0.1", () => process.stdout.write(`${(server.address() as { port: number }).port}\n`));
 }
 
+/** Runs `one` n times with at most c in flight: the raw loops' shared driver. */
+async function inFlight(n: number, c: number, one: () => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: c }, async () => {
+    while (next < n) {
+      next++;
+      await one();
+    }
+  }));
+}
+
 /** The limit: a keep-alive loop that reads each body and nothing else; with `sign`, signs each request. */
 async function raw(endpoint: string, n: number, c: number, sign = false): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: c });
@@ -70,13 +81,7 @@ async function raw(endpoint: string, n: number, c: number, sign = false): Promis
   });
   const fixed = { "content-length": body.length, "x-amz-log-type": "Tail" };
   const one = sign ? async () => send(await signed()) : () => send(fixed);
-  let next = 0;
-  await Promise.all(Array.from({ length: c }, async () => {
-    while (next < n) {
-      next++;
-      await one();
-    }
-  }));
+  await inFlight(n, c, one);
   agent.destroy();
 }
 
@@ -89,13 +94,7 @@ async function rawUndici(endpoint: string, n: number, c: number): Promise<void> 
       onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: () => resolve(), onResponseError: (_c, err) => reject(err),
     });
   });
-  let next = 0;
-  await Promise.all(Array.from({ length: c }, async () => {
-    while (next < n) {
-      next++;
-      await one();
-    }
-  }));
+  await inFlight(n, c, one);
   await pool.close();
 }
 

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadManifest } from "../src/manifest/load";
 import { runUnderMocks } from "../src/mocks";
-import { defineStack } from "../src/program";
+import { defineStack, settle } from "../src/program";
 
 const N = Number(process.env.BENCH_N ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -51,7 +51,6 @@ async function main() {
   let resources = (await planRun()).count; // warm-up: module loading is not the program's cost
   // The comparators let registrations settle after each benchmark's worth of resources, as the
   // program does, so both sides get the same treatment from the SDK and the GC.
-  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   const perBenchmark = Math.round(resources / N);
   const bareRun = () => time(async () => (await runUnderMocks(async () => {
     for (let i = 0; i < resources; i++) {

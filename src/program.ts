@@ -35,7 +35,7 @@ export function buildKey(b: BenchmarkSpec): string {
  * mocks, 500 benchmarks then hold ~1.3 GB of heap and spend most of their time in GC; settled one
  * by one they stay near 250 MB. Against the real engine it only lets the RPCs start sooner.
  */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Declares every resource of the manifest. Names come from function names only and the work is
