@@ -30,20 +30,21 @@ export interface StackNames {
 
 export interface BenchmarkArgs {
   spec: BenchmarkSpec;
-  stack: pulumi.Input<StackFacts>;
+  stack: pulumi.Output<StackFacts>;
   names: StackNames;
   /**
    * Where the image comes from. `build`: this benchmark builds it, and pushes it to `alsoTag` too
-   * (the repositories of benchmarks with the identical build). `digest`: a sibling built it and
-   * pushed it to this benchmark's repository under its tag; use that digest.
+   * (the repositories of benchmarks with the identical build, when there are any). `digest`: a
+   * sibling built it and pushed it to this benchmark's repository under its tag; use that digest.
    */
-  image: { build: true; alsoTag: pulumi.Input<string[]>; registryAuth: RegistryAuth } | { build: false; digest: pulumi.Input<string>; builtBy: pulumi.Resource };
+  image: { build: true; alsoTag?: pulumi.Output<string[]>; registryAuth: RegistryAuth } | { build: false; digest: pulumi.Output<string>; builtBy: pulumi.Resource };
 }
 
 /** ECR credentials for the account's registry: one token serves every repository in it. */
 export interface RegistryAuth {
   userName: pulumi.Input<string>;
-  password: pulumi.Input<string>;
+  /** A secret Output, so the token never shows in plain text in the state or a preview. */
+  password: pulumi.Output<string>;
 }
 
 export const BENCHMARK_TYPE = "lambda-bench:index:Benchmark";
@@ -59,8 +60,9 @@ export class Benchmark extends pulumi.ComponentResource {
 
   constructor(name: string, args: BenchmarkArgs, opts?: pulumi.ComponentResourceOptions) {
     super(BENCHMARK_TYPE, name, {}, opts);
-    const { spec, names } = args;
-    const stack = pulumi.output(args.stack);
+    // A value derived from one Output uses its `apply`, not `interpolate`: that wraps every operand
+    // in new Outputs first, and under the plan's mocks Outputs are most of a large manifest's cost.
+    const { spec, names, stack } = args;
     const parent = { parent: this };
 
     this.repository = new aws.ecr.Repository(name, {
@@ -72,17 +74,20 @@ export class Benchmark extends pulumi.ComponentResource {
       imageTagMutability: "MUTABLE",
     }, parent);
 
-    const ownTag = pulumi.interpolate`${this.repository.repositoryUrl}:${spec.tag}`;
+    const repositoryUrl = this.repository.repositoryUrl;
+    const ownTag = repositoryUrl.apply((url) => `${url}:${spec.tag}`);
     if (args.image.build) {
       this.image = buildImage(name, spec, this.repository, ownTag, args.image, this);
       this.digest = this.image.digest;
     } else {
       this.image = undefined;
-      this.digest = pulumi.output(args.image.digest);
+      this.digest = args.image.digest;
     }
     // By digest: Lambda rejects docker-build's `ref` (repo:tag@digest), and a digest means a retag
     // never changes the function silently while every new build rolls it.
-    this.imageUri = pulumi.interpolate`${this.repository.repositoryUrl}@${this.digest}`;
+    // `all`, not an apply nested in an apply: the inner Output's resources are only known once the
+    // outer value is, and a preview would not show the function waiting for its image.
+    this.imageUri = pulumi.all([repositoryUrl, this.digest]).apply(([url, digest]) => `${url}@${digest}`);
 
     this.role = new aws.iam.Role(name, {
       assumeRolePolicy: JSON.stringify(LAMBDA_TRUST_POLICY),
@@ -101,23 +106,24 @@ export class Benchmark extends pulumi.ComponentResource {
         policyArn: arn,
       }, parent));
     }
-    const document = stack.apply((s) => inlinePolicy(spec.policies, {
-      partition: s.partition,
-      region: s.region,
-      accountId: s.accountId,
-      dataBucket: s.dataBucket,
-      stackFunctions: names.functions,
-      deployedName: (fn) => names.deployedNames.get(fn) ?? fn,
-    }));
     if (spec.policies.some((p) => p.name !== "managed")) {
       grants.push(new aws.iam.RolePolicy(`${name}-catalogue`, {
         role: this.role.name,
-        policy: document.apply((d) => JSON.stringify(d)),
+        policy: stack.apply((s) => JSON.stringify(inlinePolicy(spec.policies, {
+          partition: s.partition,
+          region: s.region,
+          accountId: s.accountId,
+          dataBucket: s.dataBucket,
+          stackFunctions: names.functions,
+          deployedName: (fn) => names.deployedNames.get(fn) ?? fn,
+        }))),
       }, parent));
     }
 
-    const variables = stack.apply((s) => Object.fromEntries(Object.entries(spec.env).map(([k, v]) =>
-      [k, v.includes("${bucket}") ? v.replaceAll("${bucket}", s.dataBucket ?? "") : v])));
+    // Function references were resolved by the manifest; only `${bucket}` waits for the stack.
+    const usesBucket = Object.values(spec.env).some((v) => v.includes("${bucket}"));
+    const variables = !usesBucket ? spec.env : stack.apply((s) => Object.fromEntries(Object.entries(spec.env).map(([k, v]) =>
+      [k, v.replaceAll("${bucket}", s.dataBucket ?? "")])));
     this.function = new aws.lambda.Function(name, {
       name: spec.deployedName,
       packageType: "Image",
@@ -152,9 +158,9 @@ export class Benchmark extends pulumi.ComponentResource {
  */
 function buildImage(
   name: string, spec: BenchmarkSpec, repository: aws.ecr.Repository, ownTag: pulumi.Output<string>,
-  { alsoTag, registryAuth }: { alsoTag: pulumi.Input<string[]>; registryAuth: RegistryAuth }, parent: pulumi.Resource,
+  { alsoTag, registryAuth }: { alsoTag?: pulumi.Output<string[]>; registryAuth: RegistryAuth }, parent: pulumi.Resource,
 ): dockerbuild.Image {
-  const cacheRef = pulumi.interpolate`${repository.repositoryUrl}:buildcache`;
+  const cacheRef = repository.repositoryUrl.apply((url) => `${url}:buildcache`);
   return new dockerbuild.Image(name, {
     // Paths relative to the program's folder, so state does not change between checkouts.
     context: { location: relativeToProgram(spec.build.context) },
@@ -163,11 +169,11 @@ function buildImage(
     ...(spec.build.target !== undefined ? { target: spec.build.target } : {}),
     platforms: [spec.platform as dockerbuild.Platform],
     push: true,
-    tags: pulumi.all([ownTag, alsoTag]).apply(([own, more]) => [own, ...more]),
+    tags: alsoTag ? pulumi.all([ownTag, alsoTag]).apply(([own, more]) => [own, ...more]) : [ownTag],
     registries: [{
       address: repository.repositoryUrl,
       username: registryAuth.userName,
-      password: pulumi.secret(registryAuth.password),
+      password: registryAuth.password,
     }],
     // ECR's registry cache needs an OCI image manifest, not a manifest list.
     cacheFrom: [{ registry: { ref: cacheRef } }],

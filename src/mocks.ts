@@ -12,6 +12,10 @@ export interface Registered {
   parent: string | null;
   /** The inputs as registered; unknown values are null. */
   inputs: Record<string, unknown>;
+  /** Paths of the inputs registered as secrets (`registries[0].password`); `inputs` shows their values. */
+  secrets: string[];
+  /** The resources this one waits for (from its inputs' Outputs and `dependsOn`), as `type name`. */
+  dependsOn: string[];
   urn: string;
 }
 
@@ -32,7 +36,7 @@ export function fakeDigest(inputs: Record<string, unknown>): string {
 }
 
 class RecordingMocks implements pulumi.runtime.Mocks {
-  readonly registered: Omit<Registered, "parent" | "urn">[] = [];
+  readonly registered: Pick<Registered, "type" | "name" | "inputs">[] = [];
   constructor(private readonly opts: Required<Omit<MockOptions, "stack">>) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
@@ -79,14 +83,20 @@ class RecordingMocks implements pulumi.runtime.Mocks {
   }
 }
 
-/** Unknowns (preview) become null; secrets are shown by value (the mocks' are placeholders). */
-function plain(value: unknown): unknown {
+/**
+ * Unknowns (preview) become null; secrets are shown by value (the mocks' are placeholders) and
+ * their paths noted in `secrets`.
+ */
+function plain(value: unknown, path: string, secrets: string[]): unknown {
   if (pulumi.isUnknown(value)) return null;
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value)) return value.map((v, i) => plain(v, `${path}[${i}]`, secrets));
   if (value !== null && typeof value === "object") {
     const v = value as Record<string, unknown>;
-    if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return plain(v.value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+      secrets.push(path);
+      return plain(v.value, path, secrets);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, path ? `${path}.${k}` : k, secrets)]));
   }
   return value;
 }
@@ -98,14 +108,15 @@ function plain(value: unknown): unknown {
 export async function runUnderMocks(program: () => unknown, opts: MockOptions = {}): Promise<Registered[]> {
   const mocks = new RecordingMocks({ deployed: opts.deployed ?? false, accountId: opts.accountId ?? FAKE_ACCOUNT, region: opts.region ?? "us-east-1" });
   await pulumi.runtime.setMocks(mocks, "lambda-bench", opts.stack ?? "plan", !(opts.deployed ?? false));
-  // The mocks are not told a resource's parent; the monitor's request carries it, so note it there.
-  const parents = new Map<string, string>();
+  // The mocks are not told a resource's parent and dependencies; the monitor's request carries
+  // them, so note them there.
+  const requests = new Map<string, { parent: string; dependencies: string[] }>();
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: { getParent(): string }, cb: (err: unknown, resp?: { getUrn(): string }) => void): Promise<void>;
+    registerResource(req: { getParent(): string; getDependenciesList(): string[] }, cb: (err: unknown, resp?: { getUrn(): string }) => void): Promise<void>;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => register(req, (err, resp) => {
-    if (resp) parents.set(resp.getUrn(), req.getParent());
+    if (resp) requests.set(resp.getUrn(), { parent: req.getParent(), dependencies: req.getDependenciesList() });
     cb(err, resp);
   });
 
@@ -121,11 +132,14 @@ export async function runUnderMocks(program: () => unknown, opts: MockOptions = 
   }
 
   const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-  const byKey = new Map<string, string>([...parents.keys()].map((urn) => [`${typeOfUrn(urn)}::${nameOf(urn)}`, urn]));
+  const byKey = new Map<string, string>([...requests.keys()].map((urn) => [`${typeOfUrn(urn)}::${nameOf(urn)}`, urn]));
   const resources = mocks.registered.map((r): Registered => {
     const urn = byKey.get(`${r.type}::${r.name}`) ?? "";
-    const parentUrn = parents.get(urn);
-    return { type: r.type, name: r.name, parent: parentUrn ? nameOf(parentUrn) : null, inputs: plain(r.inputs) as Record<string, unknown>, urn };
+    const { parent, dependencies } = requests.get(urn) ?? { parent: "", dependencies: [] };
+    const secrets: string[] = [];
+    const inputs = plain(r.inputs, "", secrets) as Record<string, unknown>;
+    const dependsOn = dependencies.map((d) => `${typeOfUrn(d)} ${nameOf(d)}`).sort();
+    return { type: r.type, name: r.name, parent: parent ? nameOf(parent) : null, inputs, secrets, dependsOn, urn };
   });
   const order = (r: Registered) => [r.parent ?? r.name, r.parent === null ? "0" : "1", r.type, r.name].join("\u0000");
   const keyed = resources.map((r) => ({ r, key: order(r) }));

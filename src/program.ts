@@ -6,7 +6,8 @@ import { Benchmark, type StackFacts, type StackNames } from "../components/bench
 import type { Manifest } from "./manifest/load";
 import type { Benchmark as BenchmarkSpec } from "./manifest/schema";
 
-export interface FunctionOutput {
+/** One benchmark's entry in the `functions` stack output, as `pulumi stack output` shows it. */
+export interface FunctionFacts {
   name: string;
   arn: string;
   imageUri: string;
@@ -17,10 +18,17 @@ export interface FunctionOutput {
   architecture: string;
 }
 
+/** An entry as the program returns it: the engine resolves its Outputs into `FunctionFacts`. */
+export type FunctionOutput = { [K in keyof FunctionFacts]: pulumi.Input<FunctionFacts[K]> };
+
 export interface StackOutputs {
-  functions: pulumi.Output<Record<string, FunctionOutput>>;
+  /**
+   * Benchmark -> its function. A plain record holding Outputs, not one Output of the whole map:
+   * the engine resolves nested Outputs when it records the stack outputs, so nothing is derived
+   * per benchmark only to combine them.
+   */
+  functions: Record<string, FunctionOutput>;
   dataBucket: pulumi.Output<string> | undefined;
-  components: Map<string, Benchmark>;
 }
 
 /** The key that makes two builds identical: same inputs, same image. */
@@ -50,7 +58,7 @@ export async function defineStack(manifest: Manifest, namePrefix = ""): Promise<
   const [identity, partition, region] = [aws.getCallerIdentityOutput(), aws.getPartitionOutput(), aws.getRegionOutput()];
   // The account's default registry: its token authorizes pushes to every repository the stack owns.
   const token = aws.ecr.getAuthorizationTokenOutput({ registryId: identity.accountId });
-  const registryAuth = { userName: token.userName, password: token.password };
+  const registryAuth = { userName: token.userName, password: pulumi.secret(token.password) };
   const stack: pulumi.Output<StackFacts> = pulumi
     .all([identity.accountId, partition.partition, region.region, bucket?.bucket])
     .apply(([accountId, part, reg, dataBucket]) => ({ accountId, partition: part, region: reg, dataBucket }));
@@ -67,7 +75,7 @@ export async function defineStack(manifest: Manifest, namePrefix = ""): Promise<
   const components = new Map<string, Benchmark>();
   for (const members of groups.values()) {
     const [builder, ...others] = members;
-    const [alsoTag, resolveTags] = pulumi.deferredOutput<string[]>();
+    const [alsoTag, resolveTags] = others.length > 0 ? pulumi.deferredOutput<string[]>() : [undefined, undefined];
     const built = new Benchmark(builder.function, { spec: builder, stack, names, image: { build: true, alsoTag, registryAuth } });
     components.set(builder.function, built);
     await settle();
@@ -77,21 +85,19 @@ export async function defineStack(manifest: Manifest, namePrefix = ""): Promise<
         spec, stack, names, image: { build: false, digest: built.digest, builtBy: built.image! },
       });
       components.set(spec.function, member);
-      memberTags.push(pulumi.interpolate`${member.repository.repositoryUrl}:${spec.tag}`);
+      memberTags.push(member.repository.repositoryUrl.apply((url) => `${url}:${spec.tag}`));
       await settle();
     }
-    resolveTags(pulumi.all(memberTags));
+    resolveTags?.(pulumi.all(memberTags));
   }
 
-  const entries: Record<string, pulumi.Output<FunctionOutput>> = {};
+  const functions: Record<string, FunctionOutput> = {};
   for (const s of specs) {
     const c = components.get(s.function)!;
-    entries[s.function] = pulumi.all([c.function.name, c.function.arn, c.imageUri, c.repository.repositoryUrl, c.role.arn])
-      .apply(([name, arn, imageUri, repositoryUrl, roleArn]) => ({
-        name, arn, imageUri, repositoryUrl, roleArn, memory: s.memory, timeout: s.timeout, architecture: s.architecture,
-      }));
+    functions[s.function] = {
+      name: c.function.name, arn: c.function.arn, imageUri: c.imageUri, repositoryUrl: c.repository.repositoryUrl,
+      roleArn: c.role.arn, memory: s.memory, timeout: s.timeout, architecture: s.architecture,
+    };
   }
-  const functions = pulumi.all(entries);
-
-  return { functions, dataBucket: bucket?.bucket, components };
+  return { functions, dataBucket: bucket?.bucket };
 }

@@ -1,5 +1,6 @@
 // The Pulumi program under mocks: every child's type, parent, name and the inputs AWS will see.
 import * as pulumi from "@pulumi/pulumi";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { loadManifest, ManifestInvalid } from "../src/manifest/load";
@@ -74,6 +75,8 @@ const T = {
   fn: "aws:lambda/function:Function",
   bucket: "aws:s3/bucket:Bucket",
 };
+/** The image's registry password is secret, or a value holding it is (the SDK may mark the list). */
+const coversToken = (image: Registered) => image.secrets.some((p) => "registries[0].password".startsWith(p));
 const repoUrl = (name: string) => `${FAKE_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name}`;
 
 describe("program: resources of a multi-benchmark manifest", function () {
@@ -174,6 +177,37 @@ describe("program: resources of a multi-benchmark manifest", function () {
   it("the data bucket exists because it is used, and is destroyable", () => {
     assert.deepEqual(find(rs, T.bucket, "lambda-bench-data").inputs, { forceDestroy: true });
   });
+
+  it("a function waits for its repository, image, role and every grant; a shared build's member for the builder's image", () => {
+    assert.deepEqual(find(rs, T.fn, "driver").dependsOn, [
+      `${T.repo} driver`, `${T.role} driver`, `${T.policy} driver-catalogue`, `${T.attach} driver-logs`, `${T.image} driver`,
+      `${T.bucket} lambda-bench-data`, // its env names the bucket
+    ].sort());
+    assert.deepEqual(find(rs, T.fn, "aes-big").dependsOn, [
+      `${T.repo} aes-big`, `${T.role} aes-big`, `${T.attach} aes-big-logs`, `${T.image} aes`,
+    ].sort());
+    // The builder pushes to the member's repository, so it must exist first.
+    assert.deepEqual(find(rs, T.image, "aes").dependsOn, [`${T.repo} aes`, `${T.repo} aes-big`]);
+  });
+
+  it("the ECR token reaches the image as a secret only", () => {
+    for (const r of rs) {
+      if (r.type !== T.image) assert.deepEqual(r.secrets, [], `${r.type} ${r.name}`);
+      else assert.ok(coversToken(r), `${r.name}: the token is not secret; secrets: ${r.secrets.join(", ")}`);
+    }
+  });
+});
+
+describe("program: what a preview registers", function () {
+  let rs: Registered[];
+  before(async () => { rs = await plan(manifestFile(MANIFEST)); });
+
+  it("a function waits for its image even while the image's digest is unknown", () => {
+    const driver = find(rs, T.fn, "driver");
+    assert.equal(driver.inputs.imageUri, null, "the digest is not known before the build");
+    assert.ok(driver.dependsOn.includes(`${T.image} driver`), driver.dependsOn.join(", "));
+    assert.ok(coversToken(find(rs, T.image, "driver")));
+  });
 });
 
 describe("program: identity and options", function () {
@@ -182,7 +216,7 @@ describe("program: identity and options", function () {
     const a = await deploy(MANIFEST, dir);
     const b = await deploy(reordered(MANIFEST), dir);
     assert.notEqual(reordered(MANIFEST), MANIFEST);
-    const view = (rs: Registered[]) => rs.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
+    const view = (rs: Registered[]) => rs.map(({ type, name, parent, inputs, secrets, dependsOn }) => ({ type, name, parent, inputs, secrets, dependsOn }));
     assert.deepEqual(view(b), view(a));
   });
 
@@ -256,25 +290,67 @@ describe("program: an invalid manifest registers nothing", function () {
     assert.equal(registrations, 0);
   });
 
-  it("index.ts deploys the manifest named by config when it is valid", async () => {
+  it("index.ts deploys the manifest named by config; its stack outputs resolve to plain values", async () => {
     const dir = workspace();
-    const file = manifestFile("benchmarks:\n  - function: a1\n    build: {context: app}\n", dir);
-    const names: string[] = [];
-    await pulumi.runtime.setMocks({
-      newResource: (args) => { names.push(`${args.type} ${args.name}`); return { id: args.name, state: args.inputs }; },
-      call: () => ({ accountId: FAKE_ACCOUNT, partition: "aws", region: REGION }),
-    }, "lambda-bench", "test", false);
-    pulumi.runtime.setAllConfig({ "lambda-bench:manifest": file, "lambda-bench:namePrefix": "x-" });
+    const file = manifestFile(yaml`
+      benchmarks:
+        - function: a1
+          build: {context: app}
+          memory: 256
+        - function: b2
+          build: {context: app, args: {v: "2"}}
+          platform: linux/arm64
+          env: {DATA: "\${bucket}"}
+    `, dir);
     const entry = require.resolve("../index");
     delete require.cache[entry];
     const main = require(entry) as () => Promise<Record<string, unknown>>;
     assert.equal(typeof main, "function", "the program is Pulumi's async entrypoint");
-    const outputs = await main();
-    await pulumi.runtime.disconnect();
-    assert.deepEqual(Object.keys(outputs), ["functions"], "no dataBucket output when no benchmark uses the bucket");
-    const functions = await new Promise((resolve) => (outputs.functions as pulumi.Output<unknown>).apply(resolve));
-    assert.equal((functions as Record<string, { name: string }>).a1.name, "x-a1");
-    assert.ok(names.includes(`${T.fn} a1`));
+    let outputs: Record<string, unknown> | undefined;
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const rs = await runUnderMocks(async () => {
+        pulumi.runtime.setAllConfig({ "lambda-bench:manifest": file, "lambda-bench:namePrefix": "x-" });
+        // As `pulumi up` runs it (the SDK's cmd/run/run.js): inside the root Stack, whose outputs
+        // are the program's result with every nested Output resolved.
+        outputs = await runInPulumiStack(main);
+      }, { deployed: true, region: REGION });
+      assert.ok(rs.some((r) => r.type === T.fn && r.name === "a1"));
+      const digest = (name: string) => fakeDigest(find(rs, T.image, name).inputs);
+      const fn = (name: string, extra: object) => ({
+        name: `x-${name}`,
+        arn: `arn:aws:lambda:${REGION}:${FAKE_ACCOUNT}:function:x-${name}`,
+        imageUri: `${repoUrl(`x-${name}`)}@${digest(name)}`,
+        repositoryUrl: repoUrl(`x-${name}`),
+        roleArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${name}-0a1b2c3`,
+        timeout: 30,
+        ...extra,
+      });
+      assert.deepEqual(outputs, {
+        functions: {
+          a1: fn("a1", { memory: 256, architecture: "x86_64" }),
+          b2: fn("b2", { memory: 128, architecture: "arm64" }),
+        },
+        dataBucket: "x-lambda-bench-data-0a1b2c3",
+      });
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("index.ts exports no dataBucket when no benchmark uses the bucket", async () => {
+    const dir = workspace();
+    const file = manifestFile("benchmarks:\n  - function: a1\n    build: {context: app}\n", dir);
+    const entry = require.resolve("../index");
+    delete require.cache[entry];
+    const main = require(entry) as () => Promise<Record<string, unknown>>;
+    let outputs: Record<string, unknown> = {};
+    await runUnderMocks(async () => {
+      pulumi.runtime.setAllConfig({ "lambda-bench:manifest": file });
+      outputs = await main();
+    });
+    assert.deepEqual(Object.keys(outputs), ["functions"]);
   });
 
   it("plan rejects an invalid manifest with ManifestInvalid", async () => {
