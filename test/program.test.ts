@@ -77,6 +77,15 @@ const T = {
 };
 /** The image's registry password is secret, or a value holding it is (the SDK may mark the list). */
 const coversToken = (image: Registered) => image.secrets.some((p) => "registries[0].password".startsWith(p));
+/** What AWS would see of each resource, without the URN (it names the stack). */
+const view = (rs: Registered[]) => rs.map(({ type, name, parent, inputs, secrets, dependsOn }) => ({ type, name, parent, inputs, secrets, dependsOn }));
+
+/** index.ts afresh (it reads its config when run), as the SDK loads it: its export is the program. */
+function loadProgram(): () => Promise<Record<string, unknown>> {
+  const entry = require.resolve("../index");
+  delete require.cache[entry];
+  return require(entry);
+}
 const repoUrl = (name: string) => `${FAKE_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name}`;
 
 describe("program: resources of a multi-benchmark manifest", function () {
@@ -198,25 +207,12 @@ describe("program: resources of a multi-benchmark manifest", function () {
   });
 });
 
-describe("program: what a preview registers", function () {
-  let rs: Registered[];
-  before(async () => { rs = await plan(manifestFile(MANIFEST)); });
-
-  it("a function waits for its image even while the image's digest is unknown", () => {
-    const driver = find(rs, T.fn, "driver");
-    assert.equal(driver.inputs.imageUri, null, "the digest is not known before the build");
-    assert.ok(driver.dependsOn.includes(`${T.image} driver`), driver.dependsOn.join(", "));
-    assert.ok(coversToken(find(rs, T.image, "driver")));
-  });
-});
-
 describe("program: identity and options", function () {
-  it("reordering the manifest changes no name, parent or input", async () => {
+  it("reordering the manifest changes no name, parent, input or dependency", async () => {
     const dir = workspace();
     const a = await deploy(MANIFEST, dir);
     const b = await deploy(reordered(MANIFEST), dir);
     assert.notEqual(reordered(MANIFEST), MANIFEST);
-    const view = (rs: Registered[]) => rs.map(({ type, name, parent, inputs, secrets, dependsOn }) => ({ type, name, parent, inputs, secrets, dependsOn }));
     assert.deepEqual(view(b), view(a));
   });
 
@@ -225,7 +221,6 @@ describe("program: identity and options", function () {
     const a = await deploy(MANIFEST, dir);
     const b = await deploy(`${MANIFEST}  - function: extra\n    build: { context: app }\n`, dir);
     const others = b.filter((r) => r.name !== "extra" && r.parent !== "extra");
-    const view = (rs: Registered[]) => rs.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
     // Only bare invoke_function (every function of the stack) would grow; this manifest has none.
     assert.deepEqual(view(others), view(a));
   });
@@ -265,6 +260,14 @@ describe("program: preview (what `lambda-bench plan` shows)", function () {
     assert.equal(fn.memorySize, 512);
     assert.equal(rs.length, 27);
   });
+
+  it("a function waits for its image even while the image's digest is unknown", async () => {
+    const rs = await plan(manifestFile(MANIFEST));
+    const driver = find(rs, T.fn, "driver");
+    assert.equal(driver.inputs.imageUri, null, "the digest is not known before the build");
+    assert.ok(driver.dependsOn.includes(`${T.image} driver`), driver.dependsOn.join(", "));
+    assert.ok(coversToken(find(rs, T.image, "driver")));
+  });
 });
 
 describe("program: an invalid manifest registers nothing", function () {
@@ -277,9 +280,7 @@ describe("program: an invalid manifest registers nothing", function () {
       call: () => ({}),
     }, "lambda-bench", "test", false);
     pulumi.runtime.setAllConfig({ "lambda-bench:manifest": file });
-    const entry = require.resolve("../index");
-    delete require.cache[entry];
-    const main = require(entry) as () => Promise<unknown>;
+    const main = loadProgram();
     await assert.rejects(main(), (err: unknown) => {
       assert.ok(err instanceof pulumi.RunError, `a RunError prints without a stack trace; got ${err}`);
       assert.match((err as Error).message, new RegExp(`${file}:3:13: memory must be a whole number`));
@@ -290,7 +291,14 @@ describe("program: an invalid manifest registers nothing", function () {
     assert.equal(registrations, 0);
   });
 
-  it("index.ts deploys the manifest named by config; its stack outputs resolve to plain values", async () => {
+  it("plan rejects an invalid manifest with ManifestInvalid", async () => {
+    const file = manifestFile("benchmarks: []\n");
+    await assert.rejects(plan(file), ManifestInvalid);
+  });
+});
+
+describe("program: index.ts, as `pulumi up` runs it", function () {
+  it("deploys the manifest named by config; its stack outputs resolve to plain values", async () => {
     const dir = workspace();
     const file = manifestFile(yaml`
       benchmarks:
@@ -302,9 +310,7 @@ describe("program: an invalid manifest registers nothing", function () {
           platform: linux/arm64
           env: {DATA: "\${bucket}"}
     `, dir);
-    const entry = require.resolve("../index");
-    delete require.cache[entry];
-    const main = require(entry) as () => Promise<Record<string, unknown>>;
+    const main = loadProgram();
     assert.equal(typeof main, "function", "the program is Pulumi's async entrypoint");
     let outputs: Record<string, unknown> | undefined;
     const cwd = process.cwd();
@@ -339,22 +345,15 @@ describe("program: an invalid manifest registers nothing", function () {
     }
   });
 
-  it("index.ts exports no dataBucket when no benchmark uses the bucket", async () => {
+  it("exports no dataBucket when no benchmark uses the bucket", async () => {
     const dir = workspace();
     const file = manifestFile("benchmarks:\n  - function: a1\n    build: {context: app}\n", dir);
-    const entry = require.resolve("../index");
-    delete require.cache[entry];
-    const main = require(entry) as () => Promise<Record<string, unknown>>;
+    const main = loadProgram();
     let outputs: Record<string, unknown> = {};
     await runUnderMocks(async () => {
       pulumi.runtime.setAllConfig({ "lambda-bench:manifest": file });
       outputs = await main();
     });
     assert.deepEqual(Object.keys(outputs), ["functions"]);
-  });
-
-  it("plan rejects an invalid manifest with ManifestInvalid", async () => {
-    const file = manifestFile("benchmarks: []\n");
-    await assert.rejects(plan(file), ManifestInvalid);
   });
 });
