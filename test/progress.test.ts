@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { progressBar } from "../src/cli/progress";
 import { formatSummary, RunSummary } from "../src/measure/summary";
-import type { InvocationRecord } from "../src/measure/record";
+import { completeRecord, type InvocationRecord, type InvocationRecordInput } from "../src/measure/record";
 
 describe("progress bar", () => {
   it("draws on a terminal, at most every 100 ms, and always the last step", () => {
@@ -32,7 +32,7 @@ describe("progress bar", () => {
 });
 
 describe("summary", () => {
-  const rec = (over: Partial<InvocationRecord>): InvocationRecord => ({
+  const rec = (over: Partial<InvocationRecordInput>): InvocationRecord => completeRecord({
     benchmark: "aes", function: "aes", region: "us-east-1", architecture: "arm64", configMemoryMb: 1024, requestId: "r",
     start: "2026-11-24T00:00:00.000Z", clientMs: 20, status: 200, functionError: null, error: null, retries: 0, throttles: 0,
     forcedCold: false, cold: false, durationMs: 10, billedMs: 10, memoryMb: 1024, maxMemoryMb: 80, initMs: null, restoreMs: null,

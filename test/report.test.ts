@@ -9,13 +9,13 @@ import * as path from "node:path";
 import puppeteer from "puppeteer-core";
 import { cli } from "./run-cli";
 import { CDF_PERCENTILES } from "../src/report/charts";
-import type { InvocationRecord } from "../src/measure/record";
+import type { InvocationRecordInput } from "../src/measure/record";
 import { workspace } from "./fixtures";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ROOT = path.resolve(__dirname, "..", "..");
 
-function record(benchmark: string, memoryMb: number, i: number, cold: boolean): InvocationRecord {
+function record(benchmark: string, memoryMb: number, i: number, cold: boolean): InvocationRecordInput {
   const durationMs = 10 + (i % 10) + 4000 / memoryMb;
   return {
     benchmark, function: benchmark, region: "us-east-1", architecture: "arm64", configMemoryMb: memoryMb,

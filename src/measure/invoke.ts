@@ -5,13 +5,17 @@
 import type { Invoker } from "../aws/invoke-http";
 import { parseReport, type ReportMetrics } from "./report-line";
 import { invocationCost, type Architecture, type Prices } from "./pricing";
-import type { InvocationRecord } from "./record";
+import { CLOSED_LOOP, type InvocationRecord, type StartKind } from "./record";
 
 export interface Target {
   benchmark: string;
   /** Name or ARN passed to Invoke. */
   functionName: string;
   region: string;
+  /** The version or alias invoked (`--qualifier`), when one is. */
+  qualifier?: string;
+  /** True when the qualifier has provisioned concurrency (GetProvisionedConcurrencyConfig). */
+  provisioned?: boolean;
   architecture: Architecture;
   /** Configured memory, when known (GetFunctionConfiguration or the manifest). */
   memoryMb: number | null;
@@ -90,6 +94,7 @@ function blank(target: Target, start: string, forcedCold = false): InvocationRec
     function: target.functionName,
     region: target.region,
     architecture: target.architecture,
+    qualifier: target.qualifier ?? null,
     configMemoryMb: target.memoryMb,
     requestId: null,
     start,
@@ -101,21 +106,40 @@ function blank(target: Target, start: string, forcedCold = false): InvocationRec
     throttles: 0,
     forcedCold,
     cold: null,
+    startKind: null,
     durationMs: null,
     billedMs: null,
     memoryMb: null,
     maxMemoryMb: null,
     initMs: null,
     restoreMs: null,
+    billedRestoreMs: null,
     reportStatus: null,
     errorType: null,
     costUsd: null,
+    workload: CLOSED_LOOP,
+    scheduledAt: null,
+    sentAt: null,
+    lagMs: null,
+    latencyMs: null,
+    burst: null,
+    idleMs: null,
+    warmup: false,
+    repetition: 0,
   };
+}
+
+/** The start kind a REPORT shows (record.ts says how each is told apart). */
+export function startKindOf(report: ReportMetrics, target: Pick<Target, "provisioned">): StartKind {
+  if (report.initMs !== undefined) return "cold";
+  if (report.restoreMs !== undefined) return "restore";
+  return target.provisioned ? "provisioned" : "warm";
 }
 
 function fromReport(report: ReportMetrics, target: Target): Partial<InvocationRecord> {
   return {
     cold: report.initMs !== undefined,
+    startKind: startKindOf(report, target),
     durationMs: report.durationMs,
     billedMs: report.billedMs,
     memoryMb: report.memoryMb,

@@ -1,21 +1,49 @@
 // One invocation's result, as written to a run's JSONL file (one object per line, DESIGN section 5).
-// The schema is the single definition: `measure` writes it, `report` reads it back with it.
+// The schema is the single definition: every workload writes it, `report` and `compare` read it
+// back with it. Fields added after the first release have defaults, so older run files still load:
+// a record without `startKind` gets it from `cold`, one without `workload` was a closed loop.
 import { z } from "zod";
+
+/** How the environment that served a call was started (issue 15; DESIGN section 5). */
+export const START_KINDS = ["cold", "restore", "provisioned", "warm"] as const;
+export const StartKind = z.enum(START_KINDS);
+export type StartKind = z.infer<typeof StartKind>;
+
+/** The workload shapes (src/workload/); `idle` is the idle-time experiment. */
+export const WORKLOAD_SHAPES = ["closed", "open", "ramp", "burst", "trace", "idle"] as const;
+
+/**
+ * The workload a record was sent under: its shape and the parameters that define its schedule
+ * (`rate`, `arrivals`, `seed`, `burst`, `every`, `trace`, ...). The same object on every record of
+ * a run, so a record read alone still says what produced it.
+ */
+export const Workload = z.object({ shape: z.enum(WORKLOAD_SHAPES) })
+  .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export type Workload = z.infer<typeof Workload>;
+
+export const CLOSED_LOOP: Workload = { shape: "closed" };
+
+const nullableNumber = z.number().nullable().default(null);
 
 export const InvocationRecord = z.object({
   benchmark: z.string(),
   function: z.string(),
   region: z.string(),
   architecture: z.enum(["x86_64", "arm64"]),
+  /** The version or alias invoked (`--qualifier`); null for the unqualified function ($LATEST). */
+  qualifier: z.string().nullable().default(null),
   /** The memory size configured when the invocation ran (a sweep changes it). */
   configMemoryMb: z.number().nullable(),
   requestId: z.string().nullable(),
-  /** ISO time the (first attempt of the) invocation was sent. */
+  /** ISO time the (first attempt of the) invocation was sent; for a dropped call, when it was due. */
   start: z.string(),
   /** Client round trip of the attempt that produced the result, from process.hrtime. */
   clientMs: z.number(),
-  /** HTTP status of the final attempt; 0 when no response arrived. */
-  status: z.number().int(),
+  /**
+   * HTTP status of the final attempt; 0 when no response arrived; "dropped" when the call was
+   * never sent because the workload's in-flight limit was reached at its scheduled time.
+   */
+  status: z.union([z.number().int(), z.literal("dropped")]),
   /** X-Amz-Function-Error (`Unhandled`, ...) when the function failed; the run goes on. */
   functionError: z.string().nullable(),
   /** The error type or message when no successful Invoke response was obtained. */
@@ -27,16 +55,81 @@ export const InvocationRecord = z.object({
   forcedCold: z.boolean(),
   /** From the REPORT record: Init Duration present. Null when there was no REPORT. */
   cold: z.boolean().nullable(),
+  /**
+   * cold: Init Duration present; restore: Restore Duration present (SnapStart); provisioned: the
+   * qualifier has provisioned concurrency and the REPORT has no init; warm: anything else with a
+   * REPORT. Null when there was no REPORT.
+   */
+  startKind: StartKind.nullable().optional(),
   durationMs: z.number().nullable(),
   billedMs: z.number().nullable(),
   memoryMb: z.number().nullable(),
   maxMemoryMb: z.number().nullable(),
   initMs: z.number().nullable(),
   restoreMs: z.number().nullable(),
+  /** SnapStart's `Billed Restore Duration`, billed on top of Billed Duration. */
+  billedRestoreMs: nullableNumber,
   /** REPORT `Status` (`timeout`, `error`) and `Error Type`, when present. */
   reportStatus: z.string().nullable(),
   errorType: z.string().nullable(),
-  /** Billed cost in USD; null without a REPORT. */
+  /** Billed cost in USD at the rate of the record's start kind; null without a REPORT. */
   costUsd: z.number().nullable(),
+
+  // The workload (issue 13). Times are milliseconds from the run's start (the provenance's
+  // `startedAt`), from the monotonic clock, so they can be subtracted exactly.
+  workload: Workload.default(CLOSED_LOOP),
+  /** When the schedule meant the call to leave. A closed loop schedules a call when a slot frees. */
+  scheduledAt: nullableNumber,
+  /** When its first attempt left; null for a dropped call. */
+  sentAt: nullableNumber,
+  /** sentAt - scheduledAt: how late the sender was. */
+  lagMs: nullableNumber,
+  /**
+   * Response minus scheduled time, all attempts and backoff included: what a caller on that
+   * schedule waited (wrk2's correction for coordinated omission). Null for a dropped call.
+   */
+  latencyMs: nullableNumber,
+  /** 0-based index of the burst the call belongs to (burst workloads). */
+  burst: nullableNumber,
+  /** Idle experiment: how long the function was left idle before this probe call. */
+  idleMs: nullableNumber,
+
+  // Runs and their repetitions (issues 14, 15).
+  /** A warm-up call (`--warmup`): kept in the file, left out of every summary. */
+  warmup: z.boolean().default(false),
+  /** 0-based repetition of the workload (`--repeat`); compare resamples whole repetitions. */
+  repetition: z.number().int().default(0),
 });
-export type InvocationRecord = z.infer<typeof InvocationRecord>;
+
+/** A record as every reader sees it: `startKind` always filled in. */
+export type InvocationRecord = Omit<z.infer<typeof InvocationRecord>, "startKind"> & { startKind: StartKind | null };
+/** A record as a writer may build it, before the defaults. */
+export type InvocationRecordInput = z.input<typeof InvocationRecord>;
+
+/** The start kind of an old record that has none: from `cold` and `restoreMs`. */
+export function inferStartKind(r: { cold: boolean | null; restoreMs: number | null; startKind?: StartKind | null }): StartKind | null {
+  if (r.startKind !== undefined) return r.startKind;
+  if (r.cold === null) return null;
+  if (r.cold) return "cold";
+  return r.restoreMs !== null ? "restore" : "warm";
+}
+
+/** Parses one JSONL value into a record, or says why it is not one. */
+export function parseRecord(value: unknown): { ok: true; record: InvocationRecord } | { ok: false; message: string } {
+  const parsed = InvocationRecord.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `${issue.path.join(".") || "the line"}: ${issue.message}` };
+  }
+  const d = parsed.data;
+  return { ok: true, record: { ...d, startKind: inferStartKind(d) } };
+}
+
+/** True for a call the workload never sent (its in-flight limit was reached when it was due). */
+export const isDropped = (r: Pick<InvocationRecord, "status">): boolean => r.status === "dropped";
+
+/** A full record from a writer's fields, the defaults filled in (throws on a malformed one). */
+export function completeRecord(input: InvocationRecordInput): InvocationRecord {
+  const d = InvocationRecord.parse(input);
+  return { ...d, startKind: inferStartKind(d) };
+}

@@ -82,28 +82,35 @@ export class Metric {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The times one group of invocations is summarized by. */
+export const METRIC_NAMES = ["clientMs", "latencyMs", "durationMs", "billedMs", "initMs", "maxMemoryMb"] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
 export class MetricSet {
   readonly clientMs = new Metric(1000);
+  /** Response minus scheduled send time (open-loop workloads); absent for closed-loop records. */
+  readonly latencyMs = new Metric(1000);
   readonly durationMs = new Metric(100);
   readonly billedMs = new Metric(100);
   readonly initMs = new Metric(100);
   readonly maxMemoryMb = new Metric(1);
 
-  get(name: "clientMs" | "durationMs" | "billedMs" | "initMs" | "maxMemoryMb"): Metric {
+  get(name: MetricName): Metric {
     return this[name];
   }
 
   add(r: InvocationRecord): void {
     this.clientMs.record(r.clientMs);
+    if (r.latencyMs !== null) this.latencyMs.record(r.latencyMs);
     if (r.durationMs !== null) this.durationMs.record(r.durationMs);
     if (r.billedMs !== null) this.billedMs.record(r.billedMs);
     if (r.initMs !== null) this.initMs.record(r.initMs);
     if (r.maxMemoryMb !== null) this.maxMemoryMb.record(r.maxMemoryMb);
   }
 
-  stats(): Record<"clientMs" | "durationMs" | "billedMs" | "initMs" | "maxMemoryMb", Stat> {
+  stats(): Record<MetricName, Stat> {
     return {
       clientMs: this.clientMs.stat(),
+      latencyMs: this.latencyMs.stat(),
       durationMs: this.durationMs.stat(),
       billedMs: this.billedMs.stat(),
       initMs: this.initMs.stat(),

@@ -2,7 +2,8 @@
 // records back from JSONL) summarize the same way, and nothing but counters and histograms is kept.
 import { MetricSet, ciWarning, type Stat } from "./stats";
 import { pricesFor, PRICE_DATE, PRICE_SOURCE } from "./pricing";
-import type { InvocationRecord } from "./record";
+import { START_KINDS, type InvocationRecord, type StartKind } from "./record";
+import { WorkloadSummary, type WorkloadSummaryJson } from "./workload-summary";
 
 type Stats = ReturnType<MetricSet["stats"]>;
 
@@ -12,15 +13,27 @@ export interface SummaryJson extends Stats {
   region: string | null;
   architecture: string | null;
   memoryMb: number | null;
+  qualifier: string | null;
+  /** Calls sent and answered or failed; warm-up and dropped calls are not among them. */
   invocations: number;
   errors: number;
   throttles: number;
   retries: number;
+  /** Warm-up calls (`--warmup`): in the run file, left out of every figure here. */
+  warmup: number;
+  /** Calls the workload never sent (its in-flight limit was reached when they were due). */
+  dropped: number;
+  /** Invocations per start kind (record.ts), and `cold`/`warm` as before for old readers. */
+  kinds: Record<StartKind, number>;
   cold: number;
   warm: number;
+  /** Forced cold starts (`--cold`) whose REPORT had no Init Duration: the forcing did not work. */
+  forcedColdNotCold: number;
   cost: { totalUsd: number | null; perInvocationUsd: number | null; per1MUsd: number | null };
-  /** The same times, split by start type (from the REPORT's Init Duration). */
-  split: { cold: Stats; warm: Stats };
+  /** The same times, split by start kind. */
+  split: Record<StartKind, Stats>;
+  /** The workload's figures (rates, lag, drops, bursts); null for records with no schedule. */
+  workload: WorkloadSummaryJson | null;
   pricing: { region: string; source: string; date: string } | null;
   interrupted: boolean;
   notes: string[];
@@ -35,13 +48,25 @@ export class RunSummary {
   private noReport = 0;
   private costed = 0;
   private totalCost = 0;
+  private warmupCalls = 0;
+  private droppedCalls = 0;
+  private forcedColdNotCold = 0;
   private readonly all = new MetricSet();
-  private readonly coldSet = new MetricSet();
-  private readonly warmSet = new MetricSet();
+  private readonly byKind = Object.fromEntries(START_KINDS.map((k) => [k, new MetricSet()])) as Record<StartKind, MetricSet>;
+  readonly workload = new WorkloadSummary();
   interrupted = false;
 
   add(r: InvocationRecord): void {
     this.first ??= r;
+    if (r.warmup) {
+      this.warmupCalls++;
+      return;
+    }
+    this.workload.add(r);
+    if (r.status === "dropped") {
+      this.droppedCalls++;
+      return;
+    }
     this.invocations++;
     if (r.functionError !== null || r.error !== null) this.errors++;
     this.throttles += r.throttles;
@@ -53,18 +78,18 @@ export class RunSummary {
     // Records that never reached the function have no times of the function to contribute.
     if (r.error !== null) return;
     this.all.add(r);
-    if (r.cold === true) this.coldSet.add(r);
-    else if (r.cold === false) this.warmSet.add(r);
+    if (r.startKind !== null) this.byKind[r.startKind].add(r);
     else this.noReport++;
+    if (r.forcedCold && r.startKind !== null && r.startKind !== "cold") this.forcedColdNotCold++;
   }
 
   get count(): number {
     return this.invocations;
   }
 
-  /** The streaming metrics of all invocations, or of the cold or warm ones only (for plots). */
-  metrics(group: "all" | "cold" | "warm" = "all"): MetricSet {
-    return group === "all" ? this.all : group === "cold" ? this.coldSet : this.warmSet;
+  /** The streaming metrics of all invocations, or of one start kind only (for plots). */
+  metrics(group: "all" | StartKind = "all"): MetricSet {
+    return group === "all" ? this.all : this.byKind[group];
   }
 
   toJson(): SummaryJson {
@@ -77,6 +102,10 @@ export class RunSummary {
       notes.push(`${this.noReport} invocation${this.noReport === 1 ? "" : "s"} returned no REPORT log tail; ` +
         "their duration, memory and cost are not counted (an emulator, or a log format we do not know)");
     }
+    if (this.forcedColdNotCold > 0) {
+      notes.push(`${this.forcedColdNotCold} forced cold start${this.forcedColdNotCold === 1 ? " was" : "s were"} not cold ` +
+        "(no Init Duration in the REPORT): the forcing did not work, so the cold figures are short of them");
+    }
     for (const [name, s] of Object.entries(stats) as [string, Stat][]) {
       const warning = name === "initMs" ? undefined : ciWarning(name, s);
       if (warning) notes.push(warning);
@@ -88,19 +117,25 @@ export class RunSummary {
       region: f?.region ?? null,
       architecture: f?.architecture ?? null,
       memoryMb: f ? f.configMemoryMb ?? f.memoryMb : null,
+      qualifier: f?.qualifier ?? null,
       invocations: this.invocations,
       errors: this.errors,
       throttles: this.throttles,
       retries: this.retries,
-      cold: this.coldSet.clientMs.count,
-      warm: this.warmSet.clientMs.count,
+      warmup: this.warmupCalls,
+      dropped: this.droppedCalls,
+      kinds: Object.fromEntries(START_KINDS.map((k) => [k, this.byKind[k].clientMs.count])) as Record<StartKind, number>,
+      cold: this.byKind.cold.clientMs.count,
+      warm: this.byKind.warm.clientMs.count,
+      forcedColdNotCold: this.forcedColdNotCold,
       ...stats,
       cost: {
         totalUsd: this.costed ? this.totalCost : null,
         perInvocationUsd: per,
         per1MUsd: per === null ? null : per * 1e6,
       },
-      split: { cold: this.coldSet.stats(), warm: this.warmSet.stats() },
+      split: Object.fromEntries(START_KINDS.map((k) => [k, this.byKind[k].stats()])) as Record<StartKind, Stats>,
+      workload: this.workload.toJson(),
       pricing: price ? { region: price.region, source: PRICE_SOURCE, date: PRICE_DATE } : null,
       interrupted: this.interrupted,
       notes,

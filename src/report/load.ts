@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { InvocationRecord } from "../measure/record";
+import { parseRecord, type InvocationRecord } from "../measure/record";
 import { RunSummary } from "../measure/summary";
 import { choose, type SweepChoice, type SweepStep } from "../measure/sweep";
 
@@ -63,13 +63,10 @@ export async function loadRun(file: string): Promise<Run> {
     } catch (err) {
       throw new ReportInputError(`${file}:${n}: not JSON (${(err as Error).message}): pass files written by measure --out or sweep --out`);
     }
-    const parsed = InvocationRecord.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ReportInputError(`${file}:${n}: not an invocation record: ${issue.path.join(".") || "the line"}: ${issue.message}`);
-    }
-    first ??= parsed.data;
-    summary.add(parsed.data);
+    const parsed = parseRecord(value);
+    if (!parsed.ok) throw new ReportInputError(`${file}:${n}: not an invocation record: ${parsed.message}`);
+    first ??= parsed.record;
+    summary.add(parsed.record);
   }
   if (!first) throw new ReportInputError(`${file} holds no invocations`);
   const memoryMb = first.configMemoryMb ?? first.memoryMb;

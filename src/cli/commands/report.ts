@@ -1,10 +1,10 @@
 // `lambda-bench report`: summaries of saved runs on stdout, and with --html one offline HTML file.
 import * as fs from "node:fs";
 import type { Command } from "commander";
-import { loadRuns, ReportInputError } from "../report/load";
-import { reportHtml, reportText } from "../report/html";
-import { UserError } from "./errors";
-import type { Io } from "./main";
+import { loadRuns, ReportInputError } from "../../report/load";
+import { reportHtml, reportText } from "../../report/html";
+import { UserError } from "../errors";
+import type { Io } from "../io";
 
 export function registerReport(program: Command, io: Io): void {
   program.command("report")

@@ -1,0 +1,79 @@
+// `lambda-bench sweep`: measure at each memory size, choose, and put the original memory back.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { LIMITS } from "../../manifest/schema";
+import type { JsonlWriter } from "../../measure/jsonl";
+import { choose, formatSweep, sweep, type SweepResult } from "../../measure/sweep";
+import { UserError } from "../errors";
+import type { Io } from "../io";
+import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
+
+/** `--memory 128,256,...`: Lambda's sizes, in MB. */
+export function memorySizes(value: string): number[] {
+  const sizes = value.split(",").map((v) => v.trim());
+  for (const v of sizes) {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < LIMITS.memory.min || n > LIMITS.memory.max) {
+      throw new UserError(`--memory takes sizes in MB from ${LIMITS.memory.min} to ${LIMITS.memory.max}, comma-separated; got ${JSON.stringify(v)}`, 2);
+    }
+  }
+  if (new Set(sizes).size !== sizes.length) throw new UserError(`--memory lists a size twice: ${value}`, 2);
+  return sizes.map(Number);
+}
+
+export function registerSweep(program: Command, io: Io): void {
+  withRunOptions(program.command("sweep"))
+    .description("measure at each memory size, name the cheapest, fastest and balanced, and restore the original memory")
+    .requiredOption("--memory <sizes>", "memory sizes in MB, comma-separated, e.g. 128,256,512,1024,2048", memorySizes)
+    .option("--out <dir>", "write <benchmark>-<memory>mb.jsonl per size into this folder")
+    .action(async (name: string, o: RunOptions & { memory: number[]; out?: string }) => {
+      const run = await prepare(name, o, "sweep");
+      if (o.out) fs.mkdirSync(o.out, { recursive: true });
+      let out: JsonlWriter | undefined;
+      const stop = interruptible(() => out?.close());
+      let progress: ReturnType<typeof progressOf> | undefined;
+      let result: SweepResult;
+      try {
+        result = await sweep(run.client, run.target, o.memory, run.plan, {
+          retry: run.retry,
+          signal: stop.signal,
+          configuration: run.configuration!,
+          invoker: run.invoker,
+          onSize: (memoryMb) => {
+            out = o.out ? openOut(path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`)) : undefined;
+            progress = progressOf(io, `${run.benchmark} ${memoryMb} MB`, o.n);
+            return (r) => {
+              out?.write(r);
+              progress?.record(r);
+            };
+          },
+          onSizeDone: () => {
+            out?.close();
+            out = undefined;
+            progress?.finish();
+          },
+        });
+      } finally {
+        stop.dispose();
+      }
+      const choice = choose(result.steps);
+      const original = run.configuration!.MemorySize;
+      if (o.json) {
+        io.out(`${JSON.stringify({
+          benchmark: run.benchmark, function: run.target.functionName, region: run.region, architecture: run.target.architecture,
+          originalMemoryMb: original ?? null, steps: result.steps, choice, interrupted: result.interrupted,
+        })}\n`);
+      } else {
+        io.out(`${run.benchmark} (${run.target.functionName}, ${run.region}, ${run.target.architecture}), memory restored to ${original} MB\n` +
+          `${formatSweep(result.steps, choice)}\n`);
+      }
+      if (result.restoreError) throw new UserError(nonceNotRemoved(run.target.functionName, run.describe(result.restoreError)));
+      if (result.failed) {
+        throw new UserError(`stopped at ${result.failed.memoryMb} MB: ${run.describe(result.failed.error)}; memory restored to ${original} MB`);
+      }
+      if (result.fatal) throw new UserError(`stopped: ${run.describe(result.fatal.cause)}; memory restored to ${original} MB`);
+      if (result.interrupted) throw new UserError(`interrupted after ${result.steps.length} of ${o.memory.length} sizes; memory restored to ${original} MB`, 130);
+    });
+}
+

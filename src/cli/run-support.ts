@@ -1,0 +1,108 @@
+// What `measure`, `sweep` and the other workloads share: their options, the preparation checked
+// before anything is changed, Ctrl-C handling, progress and the JSONL output.
+import { Command, Option } from "commander";
+import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
+import { HttpInvoker } from "../aws/invoke-http";
+import { DEFAULT_RETRY } from "../measure/invoke";
+import { JsonlWriter } from "../measure/jsonl";
+import type { MeasurePlan } from "../measure/run";
+import type { InvocationRecord } from "../measure/record";
+import { UserError } from "./errors";
+import type { Io } from "./io";
+import { positiveInt, withAwsOptions, type CommonOptions } from "./options";
+import { readPayload } from "./payload";
+import { progressBar } from "./progress";
+import { resolveName, resolveTarget } from "./target";
+
+export interface RunOptions extends CommonOptions {
+  n: number;
+  c: number;
+  cold: number;
+  payload?: string;
+  json?: boolean;
+  retries: number;
+  clientTimeout?: number;
+}
+
+/** The options `measure` and `sweep` share. */
+export function withRunOptions(cmd: Command): Command {
+  return withAwsOptions(cmd)
+    .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN")
+    .option("-n <N>", "invocations in all, cold ones included", positiveInt("-n"), 100)
+    .option("-c <C>", "invocations in flight at most", positiveInt("-c"), 1)
+    .option("--cold <K>", "force K cold starts first (an env nonce change each), one at a time", positiveInt("--cold", 0), 0)
+    .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
+    .option("--json", "print the summary as one JSON object")
+    .option("--retries <R>", "retries of a throttled, 5xx, reset or timed-out call", positiveInt("--retries", 0), DEFAULT_RETRY.retries)
+    .addOption(new Option("--client-timeout <ms>", "give up on a call after this long (default: function timeout + 10 s)")
+      .argParser(positiveInt("--client-timeout")));
+}
+
+/** Everything a run needs before its first invocation, checked before anything is changed. */
+export async function prepare(name: string, o: RunOptions, needsConfiguration: string | undefined) {
+  if (o.cold > o.n) throw new UserError(`--cold ${o.cold} is more than -n ${o.n}: cold starts count within -n`, 2);
+  const payload = readPayload(o.payload);
+  const named = resolveName(name, o);
+  const client = lambdaClient(o);
+  const region = await clientRegion(client).catch((err) => { throw new UserError(describeAwsError(err, o)); });
+  const { target, configuration } = await resolveTarget(client, named, region, o);
+  const why = o.cold > 0 ? "--cold" : needsConfiguration;
+  if (why && !configuration) {
+    throw new UserError(`${why} needs GetFunctionConfiguration and UpdateFunctionConfiguration, which ${o.endpoint} does not serve`, 2);
+  }
+  const timeoutMs = o.clientTimeout ?? ((configuration?.Timeout ?? 900) * 1000 + 10_000);
+  const invoker = () => new HttpInvoker(client, target.functionName, { maxSockets: o.c, timeoutMs });
+  const plan: MeasurePlan = { invocations: o.n, concurrency: o.c, cold: o.cold, payload };
+  const retry = { ...DEFAULT_RETRY, retries: o.retries };
+  const describe = (err: unknown) => describeAwsError(err, { region, functionName: target.functionName, endpoint: o.endpoint });
+  return { client, region, target, configuration, invoker, plan, retry, describe, benchmark: named.benchmark };
+}
+
+/**
+ * Ctrl-C (and SIGTERM) handling for a run: the first stops starting invocations and lets those in
+ * flight finish; a second leaves at once, after `flush` (every completed line is still on disk).
+ */
+export function interruptible(flush: () => void) {
+  const ac = new AbortController();
+  const onSignal = () => {
+    if (ac.signal.aborted) {
+      flush();
+      process.exit(130);
+    }
+    ac.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+/** Progress for a run: the bar, fed by each record. */
+export function progressOf(io: Io, label: string, total: number) {
+  const bar = progressBar(io.errStream ?? { write: () => true }, label, total);
+  let done = 0;
+  let errors = 0;
+  return {
+    record: (r: InvocationRecord) => {
+      if (r.error !== null || r.functionError !== null) errors++;
+      bar.update(++done, errors);
+    },
+    finish: () => bar.finish(),
+  };
+}
+
+export const nonceNotRemoved = (fn: string, why: string) =>
+  `could not put ${fn}'s configuration back: ${why}; run \`pulumi up\` to restore it`;
+
+export function openOut(file: string): JsonlWriter {
+  try {
+    return new JsonlWriter(file);
+  } catch (err) {
+    throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
