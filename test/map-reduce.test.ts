@@ -9,8 +9,8 @@ import { corpusObject } from "../benchmarks/map-reduce/src/corpus";
 import { map } from "../benchmarks/map-reduce/src/mapper";
 import { reduce } from "../benchmarks/map-reduce/src/reducer";
 import type { MapperEvent, ReducerEvent } from "../benchmarks/map-reduce/src/shared";
-import { startMoto, TEST_CREDENTIALS, TEST_REGION, type Moto } from "./servers/moto";
-import { InvokeServer } from "./servers/invoke-server";
+import { startMoto, TEST_CREDENTIALS, TEST_REGION, type Moto } from "../src/standin/moto";
+import { InvokeServer } from "../src/standin/invoke-server";
 
 const BUCKET = "lb-data";
 

@@ -14,8 +14,9 @@ import { pricesFor } from "../src/measure/pricing";
 import { applyCredentialAliases } from "../src/aws/lambda";
 import { HttpInvoker } from "../src/aws/invoke-http";
 import { manifestFile, workspace, yaml } from "./fixtures";
-import { TEST_CREDENTIALS, TEST_REGION, withMotoFunction } from "./servers/moto";
-import { InvokeServer, logTail, type Call, type ReportValues } from "./servers/invoke-server";
+import { withMotoFunction } from "./servers/moto-hooks";
+import { TEST_CREDENTIALS, TEST_REGION } from "../src/standin/moto";
+import { InvokeServer, logTail, type Call, type ReportValues } from "../src/standin/invoke-server";
 import { nearestRank } from "./percentile";
 
 const FN = "lb-hello";

@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { cli, spawnCli } from "./run-cli";
 import { InvocationRecord } from "../src/measure/record";
-import { withMotoFunction } from "./servers/moto";
-import { InvokeServer, logTail, type Call } from "./servers/invoke-server";
+import { withMotoFunction } from "./servers/moto-hooks";
+import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { workspace } from "./fixtures";
 
 const FN = "lb-sweep";

@@ -1,4 +1,4 @@
-// A loopback server of the tests' own that speaks Lambda's Invoke REST API with what moto does not
+// A loopback server (the tests' and `lambda-bench demo`'s stand-in for Lambda) that speaks Lambda's Invoke REST API with what moto does not
 // emulate: the `X-Amz-Log-Result` REPORT tail, cold starts after a configuration change, throttles
 // (429 TooManyRequestsException with Retry-After), 5xx, dropped connections and calls that never
 // answer. Everything else (GetFunctionConfiguration, UpdateFunctionConfiguration) is passed to a

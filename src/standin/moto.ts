@@ -1,5 +1,6 @@
 // moto_server (Python moto 5, on the machine image) as a real AWS API on loopback: started on a
-// free port of 127.0.0.1, told not to run Lambda code in Docker, stopped after the suite.
+// free port of 127.0.0.1, told not to run Lambda code in Docker, stopped when its user is done.
+// The tests and `lambda-bench demo` (the offline stand-in for Lambda's control plane) use it.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as http from "node:http";
 import * as net from "node:net";
@@ -90,26 +91,4 @@ export async function createFunction(
   }));
   iam.destroy();
   lambda.destroy();
-}
-
-/**
- * Mocha hooks for a suite on moto: starts it with one function created, points the process's
- * credentials and region at it, and undoes all of that after. Read `moto` and `lambda` in tests.
- */
-export function withMotoFunction(name: string, config: Partial<CreateFunctionCommandInput>) {
-  const ctx = {} as { moto: Moto; lambda: LambdaClient };
-  const saved = { ...process.env };
-  before(async () => {
-    ctx.moto = await startMoto();
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: TEST_REGION });
-    delete process.env.AWS_PROFILE;
-    await createFunction(ctx.moto.endpoint, name, config);
-    ctx.lambda = new LambdaClient({ endpoint: ctx.moto.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
-  });
-  after(async () => {
-    ctx.lambda?.destroy();
-    await ctx.moto?.stop();
-    process.env = saved;
-  });
-  return ctx;
 }
