@@ -29,7 +29,13 @@ export interface SummaryJson extends Stats {
   warm: number;
   /** Forced cold starts (`--cold`) whose REPORT had no Init Duration: the forcing did not work. */
   forcedColdNotCold: number;
-  cost: { totalUsd: number | null; perInvocationUsd: number | null; per1MUsd: number | null };
+  cost: {
+    totalUsd: number | null;
+    perInvocationUsd: number | null;
+    per1MUsd: number | null;
+    /** The same, per start kind: a sweep chooses on warm cost, with cold cost and share beside it. */
+    byKind: Record<StartKind, KindCost>;
+  };
   /** The same times, split by start kind. */
   split: Record<StartKind, Stats>;
   /** The workload's figures (rates, lag, drops, bursts); null for records with no schedule. */
@@ -37,6 +43,12 @@ export interface SummaryJson extends Stats {
   pricing: { region: string; source: string; date: string } | null;
   interrupted: boolean;
   notes: string[];
+}
+
+export interface KindCost {
+  n: number;
+  totalUsd: number | null;
+  per1MUsd: number | null;
 }
 
 export class RunSummary {
@@ -52,6 +64,7 @@ export class RunSummary {
   private droppedCalls = 0;
   private forcedColdNotCold = 0;
   private readonly all = new MetricSet();
+  private readonly kindCost = Object.fromEntries(START_KINDS.map((k) => [k, { n: 0, total: 0 }])) as Record<StartKind, { n: number; total: number }>;
   private readonly byKind = Object.fromEntries(START_KINDS.map((k) => [k, new MetricSet()])) as Record<StartKind, MetricSet>;
   readonly workload = new WorkloadSummary();
   interrupted = false;
@@ -74,6 +87,10 @@ export class RunSummary {
     if (r.costUsd !== null) {
       this.costed++;
       this.totalCost += r.costUsd;
+      if (r.startKind !== null) {
+        this.kindCost[r.startKind].n++;
+        this.kindCost[r.startKind].total += r.costUsd;
+      }
     }
     // Records that never reached the function have no times of the function to contribute.
     if (r.error !== null) return;
@@ -133,6 +150,10 @@ export class RunSummary {
         totalUsd: this.costed ? this.totalCost : null,
         perInvocationUsd: per,
         per1MUsd: per === null ? null : per * 1e6,
+        byKind: Object.fromEntries(START_KINDS.map((k) => {
+          const c = this.kindCost[k];
+          return [k, { n: c.n, totalUsd: c.n ? c.total : null, per1MUsd: c.n ? (c.total / c.n) * 1e6 : null }];
+        })) as Record<StartKind, KindCost>,
       },
       split: Object.fromEntries(START_KINDS.map((k) => [k, this.byKind[k].stats()])) as Record<StartKind, Stats>,
       workload: this.workload.toJson(),
