@@ -71,6 +71,14 @@ export class InvokeServer {
   secret?: string;
   badSignatures = 0;
   private readonly warm = new Set<string>();
+  /**
+   * When set, a warm instance left idle this long (from its last completed call, on `clock`) is
+   * reclaimed: the next call is cold. Off by default. `evictions` counts the reclaimed ones.
+   */
+  evictAfterMs?: number;
+  clock: () => number = () => performance.now();
+  evictions = 0;
+  private readonly lastDone = new Map<string, number>();
   private readonly sockets = new Set<net.Socket>();
 
   private constructor(private readonly server: http.Server, readonly endpoint: string) {}
@@ -130,11 +138,17 @@ export class InvokeServer {
     }
     const functionName = invoke[1];
     const requestId = randomUUID();
+    if (this.evictAfterMs !== undefined && this.warm.has(functionName) &&
+      this.clock() - (this.lastDone.get(functionName) ?? -Infinity) >= this.evictAfterMs) {
+      this.warm.delete(functionName);
+      this.evictions++;
+    }
     const cold = !this.warm.has(functionName);
     const reply = await script({ n: this.received++, functionName, body, requestId, cold, memoryMb: this.memory.get(functionName) });
     switch (reply.kind) {
       case "ok": {
         this.warm.add(functionName);
+        this.lastDone.set(functionName, this.clock());
         const headers: Record<string, string> = {
           "content-type": "application/json",
           "x-amzn-RequestId": requestId,
