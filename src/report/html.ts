@@ -3,13 +3,16 @@
 import { formatSummary } from "../measure/summary";
 import { formatSweep } from "../measure/sweep";
 import { cdfSpec, coldWarmSpec, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
+import { idleSpec } from "./charts-idle";
+import { formatIdle } from "../workload/idle-summary";
 import type { Run, Sweep } from "./load";
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** The text summary: every run's table, then every sweep's. */
 export function reportText(runs: Run[], sweeps: Sweep[]): string {
-  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${formatSummary(r.summary.toJson())}`);
+  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${formatSummary(r.summary.toJson())}` +
+    (r.idle.count ? `\nidle probes\n${formatIdle(r.idle.toJson())}` : ""));
   for (const s of sweeps) parts.push(`== sweep: ${s.benchmark} (${s.function})\n${formatSweep(s.steps, s.choice)}`);
   return `${parts.join("\n\n")}\n`;
 }
@@ -22,6 +25,7 @@ export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date =
   const figures = [
     figure("cdf", renderSvg(cdfSpec(runs))),
     figure("cold-warm", renderSvg(coldWarmSpec(runs))),
+    ...(runs.some((r) => r.idle.count) ? [figure("idle", renderSvg(idleSpec(runs.map((r) => ({ label: r.label, idle: r.idle.toJson() })))))] : []),
     ...sweeps.flatMap((s, i) => [
       figure(`sweep-duration-${i}`, renderSvg(sweepDurationSpec(s))),
       figure(`sweep-cost-${i}`, renderSvg(sweepCostSpec(s))),

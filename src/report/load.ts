@@ -6,6 +6,7 @@ import * as readline from "node:readline";
 import { parseRecord, type InvocationRecord } from "../measure/record";
 import { RunSummary } from "../measure/summary";
 import { choose, type SweepChoice, type SweepStep } from "../measure/sweep";
+import { IdleSummary } from "../workload/idle-summary";
 
 export interface Run {
   file: string;
@@ -14,6 +15,8 @@ export interface Run {
   function: string;
   memoryMb: number | null;
   summary: RunSummary;
+  /** The idle experiment's probes (`lambda-bench idle`); empty for other runs. */
+  idle: IdleSummary;
 }
 
 export interface Sweep {
@@ -51,6 +54,7 @@ const byNumberAware = (a: string, b: string) => a.localeCompare(b, "en", { numer
 
 export async function loadRun(file: string): Promise<Run> {
   const summary = new RunSummary();
+  const idle = new IdleSummary();
   const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   let n = 0;
   let first: InvocationRecord | undefined;
@@ -67,10 +71,11 @@ export async function loadRun(file: string): Promise<Run> {
     if (!parsed.ok) throw new ReportInputError(`${file}:${n}: not an invocation record: ${parsed.message}`);
     first ??= parsed.record;
     summary.add(parsed.record);
+    idle.add(parsed.record);
   }
   if (!first) throw new ReportInputError(`${file} holds no invocations`);
   const memoryMb = first.configMemoryMb ?? first.memoryMb;
-  return { file, label: `${first.benchmark} ${memoryMb ?? "?"} MB`, benchmark: first.benchmark, function: first.function, memoryMb, summary };
+  return { file, label: `${first.benchmark} ${memoryMb ?? "?"} MB`, benchmark: first.benchmark, function: first.function, memoryMb, summary, idle };
 }
 
 export async function loadRuns(inputs: string[]): Promise<{ runs: Run[]; sweeps: Sweep[] }> {
