@@ -41,7 +41,7 @@ describe("idle command", function () {
     const out = path.join(dir, "idle.jsonl");
     const r = await cli(["idle", "hello", "--after", "10ms,400ms", "--repeat", "3", "--seed", "7", "--out", out, "--json", ...base()]);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.err, "idle: 6 probes (2 idle times x 3, seed 7) on hello: about 13.2s (1.2s idle + 12 calls at ~1s)\n");
+    assert.match(r.err, /^idle: 6 probes \(2 idle times x 3, seed 7\) on hello: about 13\.2s \(1\.2s idle \+ 12 calls at ~1s\), done about \d{4}-\d\d-\d\d \d\d:\d\d UTC\n$/);
     const j = JSON.parse(r.out) as IdleJson;
     assert.equal(j.completed, 6);
     assert.deepEqual(j.rows.map((row) => [row.after, row.n, row.cold, row.coldShare]), [["10ms", 3, 0, 0], ["400ms", 3, 3, 1]]);

@@ -26,20 +26,23 @@ export function idleSpec(runs: { label: string; idle: IdleSummaryJson }[]): TopL
   const x = { field: "idle", type: "quantitative" as const, title: `idle time (${unit.name})`, axis: { values: ticks } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "Cold-start share against idle time (probes that found no warm instance, 95% Wilson interval)",
+    title: { text: "Cold-start share against idle time", subtitle: "probes that found no warm instance; bars: 95% Wilson interval, labelled with the probes' n" },
     width: 560, height: 260,
     data: { values },
+    transform: [{ calculate: "'n=' + datum.n", as: "label" }],
     encoding: {
       x,
       color: { field: "run", type: "nominal", title: null, legend: { orient: "bottom" } },
     },
     layer: [
       { mark: { type: "rule", strokeWidth: 2, opacity: 0.6 }, encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
+      { mark: { type: "tick", orient: "horizontal", size: 10, opacity: 0.6 }, encoding: { y: { field: "lo", type: "quantitative" } } },
+      { mark: { type: "tick", orient: "horizontal", size: 10, opacity: 0.6 }, encoding: { y: { field: "hi", type: "quantitative" } } },
       {
         mark: { type: "line", point: { filled: true, size: 50 } },
         encoding: { y: { field: "share", type: "quantitative", title: "cold-start share", scale: { domain: [0, 1] } } },
       },
-      { mark: { type: "text", dy: -10, fontSize: 10 }, encoding: { y: { field: "hi", type: "quantitative" }, text: { field: "n", type: "quantitative", format: "d" } } },
+      { mark: { type: "text", dy: -10, fontSize: 10 }, encoding: { y: { field: "hi", type: "quantitative" }, text: { field: "label", type: "nominal" } } },
     ],
   };
 }

@@ -2,8 +2,10 @@
 // moto_server for the control plane, and the tests' Invoke server in front of it answering each
 // call after a made-up duration (aes's falls with memory, like CPU-bound code's) with a REPORT
 // tail (the first call, and the first after a configuration change, is a cold start).
-// `npm run try-server`, then use the endpoint it prints.
+// `npm run try-server`, then use the endpoint it prints. `npm run try-server -- --evict-after 2s`
+// reclaims an instance left idle that long (for `lambda-bench idle`).
 import { createFunction, startMoto } from "./moto";
+import { parseDuration } from "../workload/idle-durations";
 import { InvokeServer, logTail } from "./invoke-server";
 import { rng } from "../../benchmarks/map-reduce/src/corpus";
 
@@ -26,6 +28,13 @@ async function main(): Promise<void> {
       maxMemoryMb: 70 + Math.floor(10 * random()), ...(initMs !== undefined ? { initMs } : {}) };
     return { kind: "ok", payload: JSON.stringify({ message: "hello, world" }), log: logTail(call.requestId, report) };
   }, moto.endpoint);
+  const evict = process.argv.indexOf("--evict-after");
+  if (evict >= 0) {
+    const d = parseDuration(process.argv[evict + 1] ?? "");
+    if (!d.ok) throw new Error(`--evict-after: ${d.message}`);
+    server.evictAfterMs = d.ms;
+    console.log(`instances left idle ${process.argv[evict + 1]} are reclaimed`);
+  }
   console.log(`Lambda stand-in on ${server.endpoint} (functions: hello, aes; region us-east-1; any credentials)`);
   console.log(`try: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x npx lambda-bench measure aes -n 200 -c 4 --cold 3 --endpoint ${server.endpoint} --region us-east-1`);
   const stop = async () => {

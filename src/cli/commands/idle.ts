@@ -66,7 +66,8 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
       const workload: Workload = { shape: "idle", after: o.after.map(formatDuration).join(","), repeat: o.repeat, seed };
       const est = planDuration(plan, CALL_ESTIMATE_MS);
       io.err(`idle: ${plan.length} probes (${o.after.length} idle times x ${o.repeat}, seed ${seed}) on ${run.target.functionName}: ` +
-        `about ${formatDuration(est.totalMs)} (${formatDuration(est.waitMs)} idle + ${est.calls} calls at ~${formatDuration(CALL_ESTIMATE_MS)})\n`);
+        `about ${formatDuration(est.totalMs)} (${formatDuration(est.waitMs)} idle + ${est.calls} calls at ~${formatDuration(CALL_ESTIMATE_MS)}), ` +
+        `done about ${new Date(Date.now() + est.totalMs).toISOString().slice(0, 16).replace("T", " ")} UTC\n`);
       const out = o.out ? openOut(o.out) : undefined;
       const stop = interruptible(() => out?.close());
       const progress = progressOf(io, `${run.benchmark} idle`, plan.length);
