@@ -89,6 +89,7 @@ describe("idle command", function () {
       [["--after", "5,1m"], /--after: "5" is not a duration/],
       [["--after", "1m", "--repeat", "0"], /--repeat must be a whole number >= 1/],
       [[], /required option '--after <durations>' not specified/],
+      [["--after", "1m", "--seed", "4294967296"], /--seed must be at most 4294967295/],
     ] as const) {
       const r = await cli(["idle", "hello", ...args, ...base()]);
       assert.equal(r.code, 2, r.err);

@@ -3,7 +3,7 @@
 // completed and exits 130.
 import { randomInt } from "node:crypto";
 import type { Command } from "commander";
-import { invokeMeasured } from "../../measure/invoke";
+import { DEFAULT_RETRY, invokeMeasured } from "../../measure/invoke";
 import type { Workload } from "../../measure/record";
 import { formatDuration, parseDurationList } from "../../workload/idle-durations";
 import { idlePlan, planDuration, runIdle, type IdleClock } from "../../workload/idle";
@@ -11,7 +11,6 @@ import { formatIdle, type IdleSummaryJson } from "../../workload/idle-summary";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 import { positiveInt, withAwsOptions } from "../options";
-import { DEFAULT_RETRY } from "../../measure/invoke";
 import { interruptible, openOut, prepare, progressOf, type RunOptions } from "../run-support";
 
 /** What one call is taken to cost in the estimate printed before the run (a cold start can take more). */
@@ -47,13 +46,19 @@ const durations = (value: string): number[] => {
   }
 };
 
+const seedOf = (value: string): number => {
+  const n = positiveInt("--seed", 0)(value);
+  if (n > 0xffffffff) throw new UserError(`--seed must be at most 4294967295; got ${value}`, 2);
+  return n;
+};
+
 export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_CLOCK): void {
   withAwsOptions(program.command("idle"))
     .description("after how long idle is an instance reclaimed: warm it, wait, probe, for each idle time R times in a seeded random order")
     .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN")
     .requiredOption("--after <durations>", "idle times to probe, e.g. 1m,5m,10m,20m,30m (units ms, s, m, h)", durations)
     .option("--repeat <R>", "probes per idle time", positiveInt("--repeat"), 5)
-    .option("--seed <S>", "seed of the probe order (default: a random one, printed)", positiveInt("--seed", 0))
+    .option("--seed <S>", "seed of the probe order, 0..4294967295 (default: a random one, printed)", seedOf)
     .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
     .option("--out <file.jsonl>", "write every call (warming ones marked warmup) as it completes")
     .option("--json", "print the result as one JSON object")
