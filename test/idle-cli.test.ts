@@ -1,5 +1,5 @@
 // `lambda-bench idle` end to end: the CLI against a loopback Invoke server that reclaims an
-// instance after 150 ms idle (real, short waits), its JSONL read back by `report`, and Ctrl-C.
+// instance after 300 ms idle (real, short waits), its JSONL read back by `report`, and Ctrl-C.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -31,7 +31,7 @@ describe("idle command", function () {
   });
   beforeEach(async () => {
     server = await InvokeServer.start(reply);
-    server.evictAfterMs = 150;
+    server.evictAfterMs = 300;
   });
   afterEach(() => server.close());
 
@@ -39,15 +39,15 @@ describe("idle command", function () {
 
   it("prints its time first, then per idle time the cold share with its interval; --out holds every call; report reads it back", async () => {
     const out = path.join(dir, "idle.jsonl");
-    const r = await cli(["idle", "hello", "--after", "10ms,400ms", "--repeat", "3", "--seed", "7", "--out", out, "--json", ...base()]);
+    const r = await cli(["idle", "hello", "--after", "10ms,700ms", "--repeat", "3", "--seed", "7", "--out", out, "--json", ...base()]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /^idle: 6 probes \(2 idle times x 3, seed 7\) on hello: about 13\.2s \(1\.2s idle \+ 12 calls at ~1s\), done about \d{4}-\d\d-\d\d \d\d:\d\d UTC\n$/);
+    assert.match(r.err, /^idle: 6 probes \(2 idle times x 3, seed 7\) on hello: about 14\.1s \(2\.1s idle \+ 12 calls at ~1s\), done about \d{4}-\d\d-\d\d \d\d:\d\d UTC\n$/);
     const j = JSON.parse(r.out) as IdleJson;
     assert.equal(j.completed, 6);
-    assert.deepEqual(j.rows.map((row) => [row.after, row.n, row.cold, row.coldShare]), [["10ms", 3, 0, 0], ["400ms", 3, 3, 1]]);
+    assert.deepEqual(j.rows.map((row) => [row.after, row.n, row.cold, row.coldShare]), [["10ms", 3, 0, 0], ["700ms", 3, 3, 1]]);
     assert.deepEqual(j.rows[1].coldShareCi95!.map((x) => x.toFixed(3)), ["0.439", "1.000"]);
-    assert.deepEqual(j.workload, { shape: "idle", after: "10ms,400ms", repeat: 3, seed: 7 });
-    assert.equal(server.evictions, 3, "the server reclaimed exactly the instances the 400ms probes found gone");
+    assert.deepEqual(j.workload, { shape: "idle", after: "10ms,700ms", repeat: 3, seed: 7 });
+    assert.equal(server.evictions, 3, "the server reclaimed exactly the instances the 700ms probes found gone");
 
     const records = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => {
       const p = parseRecord(JSON.parse(l));
@@ -55,16 +55,16 @@ describe("idle command", function () {
       return p.record;
     });
     assert.equal(records.length, 12);
-    const plan = idlePlan([10, 400], 3, 7);
+    const plan = idlePlan([10, 700], 3, 7);
     assert.deepEqual(records.filter((x) => !x.warmup).map((x) => x.idleMs), plan.map((s) => s.idleMs), "probes in the seeded plan order");
     assert.deepEqual(records.map((x) => x.warmup), [true, false, true, false, true, false, true, false, true, false, true, false]);
     // A probe's init is the server's: 200 + its call number.
-    for (const x of records.filter((x) => !x.warmup && x.idleMs === 400)) assert.equal(x.initMs, 200 + records.indexOf(x));
+    for (const x of records.filter((x) => !x.warmup && x.idleMs === 700)) assert.equal(x.initMs, 200 + records.indexOf(x));
 
     const rep = await cli(["report", out, "--html", path.join(dir, "idle.html")]);
     assert.equal(rep.code, 0, rep.err);
     assert.match(rep.out, /idle probes\nafter\s+n\s+cold\s+cold share\s+95% CI/);
-    assert.match(rep.out, /^400ms\s+3\s+3\s+1\.00\s+\[0\.44, 1\.00\]\s+\d+\.0\s+\d+\.0-\d+\.0$/m);
+    assert.match(rep.out, /^700ms\s+3\s+3\s+1\.00\s+\[0\.44, 1\.00\]\s+\d+\.0\s+\d+\.0-\d+\.0$/m);
     assert.match(rep.out, /invocations 6 /, "the summary leaves the warming calls out");
     const html = fs.readFileSync(path.join(dir, "idle.html"), "utf8");
     const fig = /<figure data-chart="idle">([\s\S]*?)<\/figure>/.exec(html);
@@ -74,14 +74,14 @@ describe("idle command", function () {
   });
 
   it("prints a table a person reads", async () => {
-    const r = await cli(["idle", "hello", "--after", "10ms,300ms", "--repeat", "2", "--seed", "1", ...base()]);
+    const r = await cli(["idle", "hello", "--after", "10ms,700ms", "--repeat", "2", "--seed", "1", ...base()]);
     assert.equal(r.code, 0, r.err);
     const lines = r.out.trimEnd().split("\n");
-    assert.match(lines[0], /^hello \(hello, us-east-1\)  idle after 10ms,300ms, seed 1$/);
+    assert.match(lines[0], /^hello \(hello, us-east-1\)  idle after 10ms,700ms, seed 1$/);
     assert.equal(lines[1], "probes 4 of 4");
     assert.match(lines[2], /^after\s+n\s+cold\s+cold share\s+95% CI\s+init p50 ms\s+init range ms$/);
     assert.match(lines[3], /^10ms\s+2\s+0\s+0\.00\s+\[0\.00, 0\.66\]\s+-\s+-$/);
-    assert.match(lines[4], /^300ms\s+2\s+2\s+1\.00\s+\[0\.34, 1\.00\]/);
+    assert.match(lines[4], /^700ms\s+2\s+2\s+1\.00\s+\[0\.34, 1\.00\]/);
   });
 
   it("usage errors: one line, exit 2", async () => {
