@@ -2,7 +2,6 @@ import { strict as assert } from "node:assert";
 import * as fc from "fast-check";
 import { Metric, ciWarning } from "../src/measure/stats";
 import { nearestRank } from "./percentile";
-import { invocationCost, pricesFor, PRICE_TABLE } from "../src/measure/pricing";
 
 
 describe("streaming statistics", () => {
@@ -44,25 +43,5 @@ describe("streaming statistics", () => {
       return (m as unknown as { hist: { estimatedFootprintInBytes: number } }).hist.estimatedFootprintInBytes;
     };
     assert.equal(footprint(200_000), footprint(10_000));
-  });
-});
-
-describe("pricing", () => {
-  it("costs an invocation as billed GB-seconds at the architecture's price plus the request", () => {
-    const { prices } = pricesFor("us-east-1");
-    const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * b, `${a} vs ${b}`);
-    // 1024 MB for 1000 ms on arm64 = 1 GB-s.
-    close(invocationCost(prices, "arm64", 1000, 1024), 0.0000133334 + 0.0000002);
-    close(invocationCost(prices, "x86_64", 250, 512), 0.125 * 0.0000166667 + 0.0000002);
-    // 1536 MB of ephemeral storage is 1 GB above the free 512 MB.
-    close(invocationCost(prices, "x86_64", 1000, 1024, 1536), 0.0000166667 + 0.0000000309 + 0.0000002);
-  });
-
-  it("falls back to the default region's prices, and says so", () => {
-    assert.ok(PRICE_TABLE["us-east-1"]);
-    assert.equal(pricesFor("us-east-1").note, undefined);
-    const other = pricesFor("ap-southeast-7");
-    assert.equal(other.region, "us-east-1");
-    assert.match(other.note!, /no price table for ap-southeast-7; cost uses us-east-1 prices \(https:\/\/aws\.amazon\.com\/lambda\/pricing\/, 2026-11\)/);
   });
 });
