@@ -73,13 +73,17 @@ describe("integer percentile ranks", () => {
       // Integers below 2048 are exact in a 3-significant-digit histogram, so the value at each
       // rank must come back exactly; duplicates are allowed.
       const values = Array.from({ length: n }, () => Math.floor(random() * 2048));
+      // Both paths: the values kept exactly, and the walk of the histogram's counts.
       const m = new Metric(1);
-      values.forEach((v) => m.record(v));
+      const walked = new Metric(1, { exactUpTo: 0 });
+      values.forEach((v) => { m.record(v); walked.record(v); });
       const sorted = [...values].sort((a, b) => a - b);
       const ranks = Array.from({ length: n }, (_, i) => n - i); // asked out of order on purpose
-      const got = m.valuesAtRanks(ranks);
-      for (let i = 0; i < n; i++) {
-        if (got[i] !== sorted[ranks[i] - 1]) assert.fail(`n = ${n}, rank ${ranks[i]}: got ${got[i]}, want ${sorted[ranks[i] - 1]}`);
+      for (const [how, metric] of [["exact", m], ["histogram", walked]] as const) {
+        const got = metric.valuesAtRanks(ranks);
+        for (let i = 0; i < n; i++) {
+          if (got[i] !== sorted[ranks[i] - 1]) assert.fail(`${how}, n = ${n}, rank ${ranks[i]}: got ${got[i]}, want ${sorted[ranks[i] - 1]}`);
+        }
       }
     }
   });
@@ -91,15 +95,16 @@ describe("integer percentile ranks", () => {
         assert.equal(rankOf(p, n), Math.max(1, want), `p${p}, n = ${n}`);
       }
     }
-    const m = new Metric(1);
+    const m = new Metric(1, { exactUpTo: 0 });
     for (let v = 1; v <= 193; v++) m.record(v * 10);
     assert.deepEqual(m.valuesAtRanks([127]), [1270]);
   });
 
   it("reports billed ms as whole ms, observed values within the histogram's precision, and rounded JSON", () => {
     const random = rng(18);
-    const billed = new Metric(1);
-    const duration = new Metric(100);
+    // The histogram's path (past EXACT_UP_TO values), where a value is a bucket's, not a sample.
+    const billed = new Metric(1, { exactUpTo: 0 });
+    const duration = new Metric(100, { exactUpTo: 0 });
     const observedBilled: number[] = [];
     for (let i = 0; i < 999; i++) {
       const d = Math.round((200 + random() * 3000) * 100) / 100;
@@ -117,5 +122,15 @@ describe("integer percentile ranks", () => {
     for (const v of [d.mean!, d.p50!, d.p90!, d.p99!, d.max!]) {
       assert.ok(/^\d+(\.\d{1,3})?$/.test(String(v)), `duration ${v} carries more digits than were measured`);
     }
+  });
+
+  it("reports observed values exactly while the values are kept, and the histogram's past that", () => {
+    const small = new Metric(1000, { exactUpTo: 100 });
+    const values = Array.from({ length: 100 }, (_, i) => 20 + i * 0.077);
+    values.forEach((v) => small.record(v));
+    const s = small.stat();
+    for (const v of [s.p50!, s.p90!, s.p99!, ...s.p50Ci95!]) assert.ok(values.some((x) => Math.abs(x - v) < 5e-4), `${v} not observed`);
+    small.record(1); // the 101st: now the histogram answers, to 0.1%
+    assert.ok(Math.abs(small.stat().p50! - values[49]) <= values[49] * 1e-3);
   });
 });

@@ -3,6 +3,8 @@
 // at that rank is found by walking the histogram's counts, never through a float percentile (whose
 // round trip rank -> percentile -> rank lands one rank off for 90 of the 1.1 million (n, rank)
 // pairs with n <= 1,500). Mean and max are exact; min and max are the observed values.
+// Up to EXACT_UP_TO values are also kept as they are (80 KB at most), so the percentiles of a run of
+// that size are observed values exactly; past it, they are the histogram's, within 0.1% below one.
 // Values are scaled to integers of the precision they were measured at: µs for client times,
 // 1/100 ms for REPORT durations (two decimals), whole ms for billed durations, whole MB for memory.
 import * as hdr from "hdr-histogram-js";
@@ -35,6 +37,9 @@ export function rankOf(p: number, n: number): number {
   return Math.min(n, Math.max(1, rank));
 }
 
+/** Values kept exactly, below which percentiles need no histogram. */
+export const EXACT_UP_TO = 10_000;
+
 /** One measured quantity. Values are stored as integers of 1/scale units. */
 export class Metric {
   // The JS (not WebAssembly) implementation, whose counts can be walked index by index. 32-bit
@@ -47,14 +52,27 @@ export class Metric {
   /** Decimals of 1/scale (scale 100 -> 2), for rounding what is reported. */
   readonly decimals: number;
 
-  constructor(private readonly scale: number) {
+  /** The values themselves (scaled), while there are at most `exactUpTo` of them; then dropped. */
+  private exact: number[] | null = [];
+  private sorted = true;
+  private readonly exactUpTo: number;
+
+  constructor(private readonly scale: number, opts: { exactUpTo?: number } = {}) {
     this.decimals = Math.max(0, Math.round(Math.log10(scale)));
+    this.exactUpTo = opts.exactUpTo ?? EXACT_UP_TO;
   }
 
   record(value: number): void {
     const scaled = Math.max(0, Math.round(value * this.scale));
     this.hist.recordValue(scaled);
     this.n++;
+    if (this.exact) {
+      if (this.n > this.exactUpTo) this.exact = null;
+      else {
+        if (this.exact.length > 0 && scaled < this.exact[this.exact.length - 1]) this.sorted = false;
+        this.exact.push(scaled);
+      }
+    }
     this.sum += scaled;
     if (scaled < this.minScaled) this.minScaled = scaled;
     if (scaled > this.maxScaled) this.maxScaled = scaled;
@@ -70,11 +88,20 @@ export class Metric {
   }
 
   /**
-   * The values at the given 1-based ranks, in the order asked: the lowest value of the histogram
+   * The values at the given 1-based ranks, in the order asked: exact while the values are kept;
+   * past that, the lowest value of the histogram
    * bucket that holds the rank-th smallest value (at most 0.1% below it), kept within the observed
    * minimum and maximum, so rank 1 is the minimum and rank n the maximum exactly. One walk.
    */
   valuesAtRanks(ranks: readonly number[]): number[] {
+    if (this.exact) {
+      if (!this.sorted) {
+        this.exact.sort((a, b) => a - b);
+        this.sorted = true;
+      }
+      const exact = this.exact;
+      return ranks.map((r) => this.unscale(exact[Math.min(this.n, Math.max(1, r)) - 1]));
+    }
     const order = ranks.map((r, i) => ({ r: Math.min(this.n, Math.max(1, r)), i })).sort((a, b) => a.r - b.r);
     const out = new Array<number>(ranks.length);
     let index = -1;
