@@ -149,7 +149,7 @@ describe("start kinds against loopback servers", function () {
     }
   });
 
-  it("a qualifier without provisioned concurrency is warm, and --cold with a qualifier is a usage error", async () => {
+  it("a qualifier without provisioned concurrency is warm; --cold or sweep with a qualifier is a usage error", async () => {
     const s = await InvokeServer.start((call) => ({
       kind: "ok", payload: "{}", log: logTail(call.requestId, { durationMs: 5, billedMs: 5, memoryMb: 1024, maxMemoryMb: 50 }),
     }), suite.moto.endpoint, SECRET);
@@ -160,6 +160,9 @@ describe("start kinds against loopback servers", function () {
       const bad = await cli(["measure", FN, "--qualifier", "live", "--cold", "1", "-n", "5", "--endpoint", s.endpoint]);
       assert.equal(bad.code, 2);
       assert.match(bad.err, /--cold changes \$LATEST's configuration, which --qualifier live does not run/);
+      const sweep = await cli(["sweep", FN, "--qualifier", "live", "--memory", "128,256", "-n", "2", "--endpoint", s.endpoint]);
+      assert.equal(sweep.code, 2);
+      assert.match(sweep.err, /sweep changes \$LATEST's configuration, which --qualifier live does not run/);
       const missing = await cli(["measure", FN, "--qualifier", "nope", "-n", "1", "--endpoint", s.endpoint]);
       assert.equal(missing.code, 1);
       assert.match(missing.err, new RegExp(`function ${FN}:nope not found`));

@@ -42,8 +42,9 @@ export function withRunOptions(cmd: Command): Command {
 /** Everything a run needs before its first invocation, checked before anything is changed. */
 export async function prepare(name: string, o: RunOptions, needsConfiguration: string | undefined) {
   if (o.cold > o.n) throw new UserError(`--cold ${o.cold} is more than -n ${o.n}: cold starts count within -n`, 2);
-  if (o.cold > 0 && o.qualifier !== undefined && o.qualifier !== "$LATEST") {
-    throw new UserError(`--cold changes $LATEST's configuration, which --qualifier ${o.qualifier} does not run: drop one of them`, 2);
+  const changes = o.cold > 0 ? "--cold" : needsConfiguration;
+  if (changes && o.qualifier !== undefined && o.qualifier !== "$LATEST") {
+    throw new UserError(`${changes} changes $LATEST's configuration, which --qualifier ${o.qualifier} does not run: drop one of them`, 2);
   }
   const payload = readPayload(o.payload);
   const named = resolveName(name, o);

@@ -3,7 +3,7 @@
 // Every figure is split by start kind; costs are rounded to 12 significant digits (no float tails),
 // times are at the precision they were measured at (stats.ts).
 import { MetricSet } from "./stats";
-import { pricesFor, provisionedConcurrencyCost, PRICE_DATE, PRICE_SOURCE, type Architecture } from "./pricing";
+import { pricesFor, provisionedConcurrencyCost, type Architecture } from "./pricing";
 import { summaryNotes } from "./summary-notes";
 import { START_KINDS, type InvocationRecord, type StartKind } from "./record";
 import { WorkloadSummary, type WorkloadSummaryJson } from "./workload-summary";
@@ -172,7 +172,7 @@ export class RunSummary {
       },
       split,
       workload: this.workload.toJson(),
-      pricing: price ? { region: price.region, source: PRICE_SOURCE, date: PRICE_DATE } : null,
+      pricing: price ? { region: price.region, source: price.prices.source, date: price.prices.date } : null,
       interrupted: this.interrupted,
       notes,
     };
