@@ -57,3 +57,27 @@ describe("start kind and cost of one record", () => {
     close(r.costUsd!, 3 * 2 * X86 + REQUEST);
   });
 });
+
+describe("summary JSON precision", () => {
+  it("carries no float tails: times at their measured precision, dollars to 12 significant digits", async () => {
+    const { RunSummary } = await import("../src/measure/summary");
+    const { completeRecord } = await import("../src/measure/record");
+    const s = new RunSummary();
+    for (let i = 0; i < 7; i++) {
+      s.add(completeRecord({
+        benchmark: "b", function: "b", region: "us-east-1", architecture: "x86_64", configMemoryMb: 128, requestId: `r${i}`,
+        start: "2026-11-24T00:00:00.000Z", clientMs: 0.1 + 0.2 * i, status: 200, functionError: null, error: null, retries: 0,
+        throttles: 0, forcedCold: false, cold: false, startKind: "warm", durationMs: 1.1 * (i + 1), billedMs: 2 + i, memoryMb: 128,
+        maxMemoryMb: 40, initMs: null, restoreMs: null, reportStatus: null, errorType: null, costUsd: 0.21875009375 / 7 + 1e-17 * i,
+      }));
+    }
+    const json = JSON.stringify(s.toJson());
+    const numbers = json.match(/-?\d+\.\d+(e-?\d+)?/g) ?? [];
+    for (const n of numbers) {
+      const digits = n.replace(/^-?0*\.?0*/, "").replace(/e.*$/, "").replace(".", "").length;
+      assert.ok(digits <= 12, `${n} carries ${digits} significant digits`);
+    }
+    assert.match(json, /"totalUsd":0\.21875009375[,}]/);
+    assert.match(json, /"billedMs":\{"n":7,"mean":5,"p50":5,/);
+  });
+});
