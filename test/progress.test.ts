@@ -49,6 +49,10 @@ describe("summary", () => {
     assert.match(text, /\ncold client ms +1 +200\.00 +200\.00 +- /);
     assert.match(text, /\nwarm client ms +9 +24\.00 +24\.00 +\[/);
     assert.match(text, /\nnote: 1 invocation returned no REPORT log tail/);
-    assert.match(text, /\ncost  total \$0\.0000100  per invocation \$0\.00000100  per 1M \$1\.00  \(us-east-1 prices/);
+    // One cost notation: USD per 1M calls to two decimals (by kind when there are several), run totals to six.
+    assert.match(text, /\ncost per 1M calls \$1\.00 \(cold \$1\.00, warm \$1\.00\)  run total \$0\.000010  \(us-east-1 prices/);
+    // Billed ms are whole ms; one note names every row with too few samples.
+    assert.match(text, /\nwarm billed ms +9 +10\.00 +10 +\[10, 10\] +10 +10 +10\n/);
+    assert.match(text, /\nnote: too few samples for a 95% interval of the median \(6 or more needed\): cold \(n = 1\)\n/);
   });
 });

@@ -23,7 +23,62 @@ describe("REPORT parser", () => {
       "Restore Duration: 474.16 ms\tBilled Restore Duration: 475 ms\t";
     const r = parseReport(tail, ID);
     assert.equal(r?.restoreMs, 474.16);
+    assert.equal(r?.billedRestoreMs, 475);
     assert.equal(r?.initMs, undefined);
+  });
+
+  it("reads a SnapStart restore in the JSON log format's platform.report", () => {
+    // Telemetry API schema: metrics.restoreDurationMs and metrics.billedRestoreDurationMs.
+    const line = JSON.stringify({
+      time: "2026-11-24T10:00:00.000Z", type: "platform.report",
+      record: {
+        requestId: ID, status: "success",
+        metrics: { durationMs: 12.5, billedDurationMs: 13, memorySizeMB: 1024, maxMemoryUsedMB: 160, restoreDurationMs: 380.21, billedRestoreDurationMs: 112 },
+      },
+    });
+    assert.deepEqual(parseReport(`${line}\n`, ID), {
+      requestId: ID, durationMs: 12.5, billedMs: 13, memoryMb: 1024, maxMemoryMb: 160, restoreMs: 380.21, billedRestoreMs: 112,
+    });
+  });
+
+  it("bills a Status: timeout REPORT at the function's timeout", () => {
+    // Duration runs past the 3 s timeout by the time the platform stops the function.
+    const tail = `START RequestId: ${ID} Version: $LATEST\n` +
+      `2026-11-24T10:00:03.010Z ${ID} Task timed out after 3.00 seconds\n\nEND RequestId: ${ID}\n` +
+      `REPORT RequestId: ${ID}\tDuration: 3003.47 ms\tBilled Duration: 3004 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\tStatus: timeout\n`;
+    const r = parseReport(tail, ID, { timeoutMs: 3000 });
+    assert.deepEqual([r?.status, r?.billedMs, r?.durationMs], ["timeout", 3000, 3003.47]);
+    // Without the timeout known, the line's own Billed Duration stands.
+    assert.equal(parseReport(tail, ID)?.billedMs, 3004);
+    // A successful call is never capped.
+    assert.equal(parseReport(tail.replace("\tStatus: timeout", ""), ID, { timeoutMs: 3000 })?.billedMs, 3004);
+  });
+
+  it("reads an init that failed and was retried on the invocation's path (INIT_REPORT ... Status: error)", () => {
+    const tail = "INIT_REPORT Init Duration: 10007.91 ms\tPhase: init\tStatus: timeout\n" +
+      `START RequestId: ${ID} Version: $LATEST\n` +
+      "INIT_REPORT Init Duration: 1423.10 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ExitError\n" +
+      `END RequestId: ${ID}\n` +
+      `REPORT RequestId: ${ID}\tDuration: 1460.37 ms\tBilled Duration: 1461 ms\tMemory Size: 256 MB\tMax Memory Used: 88 MB\t` +
+      "Status: error\tError Type: Runtime.ExitError\n";
+    const r = parseReport(tail, ID)!;
+    assert.equal(r.initMs, undefined, "the REPORT has no Init Duration: the retried init is inside Duration");
+    assert.deepEqual(r.initReports, [
+      { durationMs: 10007.91, phase: "init", status: "timeout", errorType: null },
+      { durationMs: 1423.1, phase: "invoke", status: "error", errorType: "Runtime.ExitError" },
+    ]);
+    assert.deepEqual([r.status, r.errorType], ["error", "Runtime.ExitError"]);
+    // The JSON log format's platform.initReport says the same.
+    const json = [
+      { time: "t", type: "platform.initReport", record: { initializationType: "on-demand", phase: "init", status: "error", errorType: "Runtime.Unknown", metrics: { durationMs: 523.4 } } },
+      { time: "t", type: "platform.start", record: { requestId: ID, version: "$LATEST" } },
+      { time: "t", type: "platform.report", record: { requestId: ID, status: "success", metrics: { durationMs: 600.2, billedDurationMs: 601, memorySizeMB: 256, maxMemoryUsedMB: 70 } } },
+    ].map((o) => JSON.stringify(o)).join("\n");
+    assert.deepEqual(parseReport(json, ID)?.initReports, [{ durationMs: 523.4, phase: "init", status: "error", errorType: "Runtime.Unknown" }]);
+    // INIT_REPORTs before an earlier request's REPORT are that request's, not this one's.
+    const other = `REPORT RequestId: 00000000-0000-0000-0000-000000000000\tDuration: 1.00 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 80 MB\t\n`;
+    const later = tail.replace(`START RequestId: ${ID}`, `${other}START RequestId: ${ID}`);
+    assert.equal(parseReport(later, ID)?.initReports?.length, 1);
   });
 
   it("reads Status: timeout and Error Type", () => {

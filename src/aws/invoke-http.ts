@@ -36,7 +36,14 @@ export interface Invoker {
   close(): void;
 }
 
-interface Target { url: URL; path: string; pool: Pool }
+interface Target {
+  url: URL;
+  /** The path signed, its query apart, and the path sent (with the query). */
+  path: string;
+  query: Record<string, string>;
+  requestPath: string;
+  pool: Pool;
+}
 
 /** undici's timeouts, reported as the client timeout they are. */
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
@@ -52,7 +59,7 @@ export class HttpInvoker implements Invoker {
 
   constructor(
     private readonly client: LambdaClient, private readonly functionName: string,
-    private readonly opts: { maxSockets: number; timeoutMs: number },
+    private readonly opts: { maxSockets: number; timeoutMs: number; qualifier?: string },
   ) {
     const config = client.config;
     this.signer = new SignatureV4({ credentials: config.credentials, region: config.region, service: "lambda", sha256: config.sha256 });
@@ -69,9 +76,14 @@ export class HttpInvoker implements Invoker {
       });
       const url = new URL(endpoint.url.toString());
       const base = url.pathname.replace(/\/$/, "");
+      const path = `${base}/2015-03-31/functions/${encodeURIComponent(this.functionName)}/invocations`;
+      // A version or alias, as the API takes it (`?Qualifier=live`); signed as a query parameter.
+      const q = this.opts.qualifier;
       return {
         url,
-        path: `${base}/2015-03-31/functions/${encodeURIComponent(this.functionName)}/invocations`,
+        path,
+        query: q ? { Qualifier: q } : {} as Record<string, string>,
+        requestPath: q ? `${path}?Qualifier=${encodeURIComponent(q)}` : path,
         // One keep-alive connection per call in flight. The client timeout is undici's wait for
         // the response headers (Lambda sends them when the function returns) and between body
         // chunks; a connection that times out is destroyed, not reused.
@@ -89,10 +101,10 @@ export class HttpInvoker implements Invoker {
   /** The signed headers for a second, as undici's flat [name, value, ...] list. */
   private sign(payload: Uint8Array, target: Target, second: number): Promise<string[]> {
     if (this.signing?.second !== second) {
-      const { url, path } = target;
+      const { url, path, query } = target;
       const headers = this.signer.sign({
         method: "POST", protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined,
-        path, query: {}, body: payload,
+        path, query, body: payload,
         headers: { host: url.host, "content-type": "application/octet-stream", "x-amz-log-type": "Tail" },
       }, { signingDate: new Date(second * 1000) }).then((req) => {
         const flat = Object.entries(req.headers).flat();
@@ -113,7 +125,7 @@ export class HttpInvoker implements Invoker {
     })();
   }
 
-  private send({ pool, path }: Target, headers: string[], payload: Uint8Array): Promise<InvokeResult> {
+  private send({ pool, requestPath: path }: Target, headers: string[], payload: Uint8Array): Promise<InvokeResult> {
     const timeoutMs = this.opts.timeoutMs;
     return new Promise((resolve, reject) => {
       let status = 0;

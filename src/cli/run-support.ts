@@ -33,6 +33,7 @@ export function withRunOptions(cmd: Command): Command {
     .option("--cold <K>", "force K cold starts first (an env nonce change each), one at a time", positiveInt("--cold", 0), 0)
     .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
     .option("--json", "print the summary as one JSON object")
+    .option("--qualifier <version|alias>", "invoke this version or alias (e.g. live); its provisioned concurrency is read at the start")
     .option("--retries <R>", "retries of a throttled, 5xx, reset or timed-out call", positiveInt("--retries", 0), DEFAULT_RETRY.retries)
     .addOption(new Option("--client-timeout <ms>", "give up on a call after this long (default: function timeout + 10 s)")
       .argParser(positiveInt("--client-timeout")));
@@ -41,6 +42,10 @@ export function withRunOptions(cmd: Command): Command {
 /** Everything a run needs before its first invocation, checked before anything is changed. */
 export async function prepare(name: string, o: RunOptions, needsConfiguration: string | undefined) {
   if (o.cold > o.n) throw new UserError(`--cold ${o.cold} is more than -n ${o.n}: cold starts count within -n`, 2);
+  const changes = o.cold > 0 ? "--cold" : needsConfiguration;
+  if (changes && o.qualifier !== undefined && o.qualifier !== "$LATEST") {
+    throw new UserError(`${changes} changes $LATEST's configuration, which --qualifier ${o.qualifier} does not run: drop one of them`, 2);
+  }
   const payload = readPayload(o.payload);
   const named = resolveName(name, o);
   const client = lambdaClient(o);
@@ -51,7 +56,7 @@ export async function prepare(name: string, o: RunOptions, needsConfiguration: s
     throw new UserError(`${why} needs GetFunctionConfiguration and UpdateFunctionConfiguration, which ${o.endpoint} does not serve`, 2);
   }
   const timeoutMs = o.clientTimeout ?? ((configuration?.Timeout ?? 900) * 1000 + 10_000);
-  const invoker = () => new HttpInvoker(client, target.functionName, { maxSockets: o.c, timeoutMs });
+  const invoker = () => new HttpInvoker(client, target.functionName, { maxSockets: o.c, timeoutMs, qualifier: o.qualifier });
   const plan: MeasurePlan = { invocations: o.n, concurrency: o.c, cold: o.cold, payload };
   const retry = { ...DEFAULT_RETRY, retries: o.retries };
   const describe = (err: unknown) => describeAwsError(err, { region, functionName: target.functionName, endpoint: o.endpoint });

@@ -1,7 +1,9 @@
 // What `<benchmark>` names on the command line: a benchmark of the manifest (resolved to the
 // function name it is deployed under), or else a function name or ARN, as the AWS CLI takes it.
 import * as fs from "node:fs";
-import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  GetFunctionConfigurationCommand, GetProvisionedConcurrencyConfigCommand, type FunctionConfiguration, type LambdaClient,
+} from "@aws-sdk/client-lambda";
 import { loadManifest } from "../manifest/load";
 import type { Benchmark } from "../manifest/schema";
 import { getConfiguration } from "../measure/configuration";
@@ -16,6 +18,8 @@ export interface TargetOptions {
   endpoint?: string;
   /** Overrides the deployed name, keeping the benchmark's manifest entry (memory, architecture). */
   functionName?: string;
+  /** A version or alias to invoke (`--qualifier`), as the AWS CLI takes it. */
+  qualifier?: string;
 }
 
 export const DEFAULT_MANIFEST = "benchmarks.yaml";
@@ -49,14 +53,15 @@ export async function resolveTarget(
   client: LambdaClient, named: Named, region: string, o: TargetOptions,
 ): Promise<{ target: Target; configuration?: FunctionConfiguration }> {
   let configuration: FunctionConfiguration | undefined;
+  const shown = o.qualifier ? `${named.functionName}:${o.qualifier}` : named.functionName;
   try {
-    configuration = await getConfiguration(client, named.functionName);
+    configuration = o.qualifier
+      ? await client.send(new GetFunctionConfigurationCommand({ FunctionName: named.functionName, Qualifier: o.qualifier }))
+      : await getConfiguration(client, named.functionName);
   } catch (err) {
-    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-    const unserved = o.endpoint !== undefined && e.name !== "ResourceNotFoundException" &&
-      [404, 405, 501].includes(e.$metadata?.httpStatusCode ?? 0);
-    if (!unserved) throw new UserError(describeAwsError(err, { functionName: named.functionName, region, endpoint: o.endpoint }));
+    if (!unserved(err, o)) throw new UserError(describeAwsError(err, { functionName: shown, region, endpoint: o.endpoint }));
   }
+  const provisionedConcurrency = o.qualifier ? await readProvisioned(client, named.functionName, o.qualifier, o, region) : undefined;
   const architecture = (configuration?.Architectures?.[0] ?? named.entry?.architecture ?? "x86_64") as Architecture;
   return {
     configuration,
@@ -64,10 +69,37 @@ export async function resolveTarget(
       benchmark: named.benchmark,
       functionName: named.functionName,
       region,
+      ...(o.qualifier ? { qualifier: o.qualifier } : {}),
+      ...(provisionedConcurrency ? { provisioned: true, provisionedConcurrency } : {}),
+      ...(configuration?.Timeout ? { timeoutMs: configuration.Timeout * 1000 } : {}),
       architecture,
       memoryMb: configuration?.MemorySize ?? named.entry?.memory ?? null,
       ephemeralMb: configuration?.EphemeralStorage?.Size ?? named.entry?.ephemeralStorage ?? 512,
       prices: pricesFor(region).prices,
     },
   };
+}
+
+/** An emulator endpoint that does not serve a control-plane call (not a missing function). */
+function unserved(err: unknown, o: TargetOptions): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return o.endpoint !== undefined && e.name !== "ResourceNotFoundException" && [404, 405, 501].includes(e.$metadata?.httpStatusCode ?? 0);
+}
+
+/**
+ * The qualifier's allocated provisioned concurrency at the start of the run
+ * (GetProvisionedConcurrencyConfig); undefined when it has none, or the endpoint does not serve it.
+ */
+async function readProvisioned(
+  client: LambdaClient, functionName: string, qualifier: string, o: TargetOptions, region: string,
+): Promise<number | undefined> {
+  try {
+    const c = await client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: functionName, Qualifier: qualifier }));
+    const n = c.AllocatedProvisionedConcurrentExecutions ?? 0;
+    return n > 0 ? n : undefined;
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === "ProvisionedConcurrencyConfigNotFoundException" || unserved(err, o)) return undefined;
+    throw new UserError(describeAwsError(err, { functionName: `${functionName}:${qualifier}`, region, endpoint: o.endpoint }));
+  }
 }

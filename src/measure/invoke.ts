@@ -16,6 +16,10 @@ export interface Target {
   qualifier?: string;
   /** True when the qualifier has provisioned concurrency (GetProvisionedConcurrencyConfig). */
   provisioned?: boolean;
+  /** Its allocated provisioned concurrency, when read. */
+  provisionedConcurrency?: number;
+  /** The function's timeout: a timed-out call is billed at it. */
+  timeoutMs?: number;
   architecture: Architecture;
   /** Configured memory, when known (GetFunctionConfiguration or the manifest). */
   memoryMb: number | null;
@@ -95,6 +99,7 @@ function blank(target: Target, start: string, forcedCold = false): InvocationRec
     region: target.region,
     architecture: target.architecture,
     qualifier: target.qualifier ?? null,
+    provisionedConcurrency: target.provisionedConcurrency ?? null,
     configMemoryMb: target.memoryMb,
     requestId: null,
     start,
@@ -129,26 +134,35 @@ function blank(target: Target, start: string, forcedCold = false): InvocationRec
   };
 }
 
-/** The start kind a REPORT shows (record.ts says how each is told apart). */
+/**
+ * The start kind a REPORT shows (record.ts says how each is told apart). An init that failed and
+ * was retried on the call's path (INIT_REPORT lines, no Init Duration in the REPORT) is cold too.
+ */
 export function startKindOf(report: ReportMetrics, target: Pick<Target, "provisioned">): StartKind {
-  if (report.initMs !== undefined) return "cold";
+  if (report.initMs !== undefined || (report.initReports?.length ?? 0) > 0) return "cold";
   if (report.restoreMs !== undefined) return "restore";
   return target.provisioned ? "provisioned" : "warm";
 }
 
 function fromReport(report: ReportMetrics, target: Target): Partial<InvocationRecord> {
+  const startKind = startKindOf(report, target);
+  // A retried init has no Init Duration in the REPORT: its INIT_REPORTs' durations stand in.
+  const initMs = report.initMs ?? report.initReports?.reduce((sum, r) => sum + r.durationMs, 0);
   return {
-    cold: report.initMs !== undefined,
-    startKind: startKindOf(report, target),
+    cold: startKind === "cold",
+    startKind,
     durationMs: report.durationMs,
     billedMs: report.billedMs,
     memoryMb: report.memoryMb,
     maxMemoryMb: report.maxMemoryMb,
-    initMs: report.initMs ?? null,
+    initMs: initMs === undefined ? null : Math.round(initMs * 100) / 100,
     restoreMs: report.restoreMs ?? null,
+    billedRestoreMs: report.billedRestoreMs ?? null,
     reportStatus: report.status ?? null,
     errorType: report.errorType ?? null,
-    costUsd: invocationCost(target.prices, target.architecture, report.billedMs, report.memoryMb, target.ephemeralMb),
+    costUsd: invocationCost(target.prices, target.architecture, startKind, {
+      billedMs: report.billedMs, memoryMb: report.memoryMb, billedRestoreMs: report.billedRestoreMs, ephemeralMb: target.ephemeralMb,
+    }),
   };
 }
 
@@ -169,7 +183,7 @@ export async function invokeMeasured(
       const res = await invoker.invoke(payload);
       const clientMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const requestId = res.requestId ?? null;
-      const report = parseReport(res.logTail, res.requestId);
+      const report = parseReport(res.logTail, res.requestId, { timeoutMs: target.timeoutMs });
       return {
         ...blank(target, start, opts.forcedCold),
         requestId,

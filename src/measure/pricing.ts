@@ -1,33 +1,18 @@
-// What an invocation costs, from one price table that names its source and date. First-tier
-// on-demand prices (the first 6 billion x86 / 7.5 billion arm64 GB-seconds a month); free tier,
-// Savings Plans, provisioned concurrency and SnapStart charges are not modelled.
+// What an invocation costs, by start kind, from the dated price table (price-table.ts). First-tier
+// prices; the free tier and Savings Plans are not modelled.
+//   cold, warm   billed duration (init included since 2025-08) at the architecture's on-demand rate
+//   restore      (billed duration + Billed Restore Duration) at the on-demand rate, plus the
+//                restore charge per GB of memory restored; the snapshot cache is billed per
+//                GB-second a version exists, which no call shows: noted, not measured
+//   provisioned  billed duration at the provisioned duration rate; the provisioned environments'
+//                own charge (concurrency x GB x wall time) is the run's, reported beside the calls
+// Every kind adds the request fee and ephemeral storage above 512 MB for the billed duration.
+import type { StartKind } from "./record";
+import { DEFAULT_PRICE_REGION, PRICE_DATE, PRICE_SOURCE, PRICE_TABLE, type PriceRow } from "./price-table";
 
+export { DEFAULT_PRICE_REGION, PRICE_DATE, PRICE_SOURCE, PRICE_TABLE } from "./price-table";
 export type Architecture = "x86_64" | "arm64";
-
-export interface Prices {
-  /** USD per GB-second of billed duration, by architecture. */
-  gbSecond: Record<Architecture, number>;
-  /** USD per request. */
-  request: number;
-  /** USD per GB-second of ephemeral storage configured above the free 512 MB. */
-  ephemeralGbSecond: number;
-}
-
-export const PRICE_SOURCE = "https://aws.amazon.com/lambda/pricing/";
-export const PRICE_DATE = "2026-11";
-export const DEFAULT_PRICE_REGION = "us-east-1";
-
-const US_EAST: Prices = {
-  gbSecond: { x86_64: 0.0000166667, arm64: 0.0000133334 },
-  request: 0.2 / 1e6,
-  ephemeralGbSecond: 0.0000000309,
-};
-
-/** Regions whose first-tier prices the pricing page states (N. Virginia and Ohio). */
-export const PRICE_TABLE: Readonly<Record<string, Prices>> = {
-  "us-east-1": US_EAST,
-  "us-east-2": US_EAST,
-};
+export type Prices = PriceRow;
 
 export interface PriceChoice {
   prices: Prices;
@@ -47,13 +32,36 @@ export function pricesFor(region: string): PriceChoice {
   };
 }
 
-/** USD for one invocation: billed GB-seconds at the architecture's price, plus the request. */
-export function invocationCost(
-  prices: Prices, architecture: Architecture, billedMs: number, memoryMb: number, ephemeralMb = 512,
+export interface Billed {
+  billedMs: number;
+  memoryMb: number;
+  /** SnapStart's Billed Restore Duration (restores only). */
+  billedRestoreMs?: number | null;
+  /** The function's configured ephemeral storage; 512 MB is free. */
+  ephemeralMb?: number;
+}
+
+/** USD for one invocation of the given start kind (null kind: priced as on-demand). */
+export function invocationCost(prices: Prices, architecture: Architecture, kind: StartKind | null, b: Billed): number {
+  const gb = b.memoryMb / 1024;
+  const seconds = b.billedMs / 1000;
+  const extraStorageGb = Math.max(0, (b.ephemeralMb ?? 512) - 512) / 1024;
+  const fixed = prices.request + seconds * extraStorageGb * prices.ephemeralGbSecond;
+  switch (kind) {
+    case "provisioned":
+      return fixed + seconds * gb * prices.provisioned.durationGbSecond[architecture];
+    case "restore": {
+      const restoreSeconds = (b.billedRestoreMs ?? 0) / 1000;
+      return fixed + (seconds + restoreSeconds) * gb * prices.gbSecond[architecture] + gb * prices.snapStart.restoreGb;
+    }
+    default:
+      return fixed + seconds * gb * prices.gbSecond[architecture];
+  }
+}
+
+/** USD for keeping `concurrency` provisioned environments of `memoryMb` for `wallMs`. */
+export function provisionedConcurrencyCost(
+  prices: Prices, architecture: Architecture, concurrency: number, memoryMb: number, wallMs: number,
 ): number {
-  const seconds = billedMs / 1000;
-  const extraStorageGb = Math.max(0, ephemeralMb - 512) / 1024;
-  return seconds * (memoryMb / 1024) * prices.gbSecond[architecture] +
-    seconds * extraStorageGb * prices.ephemeralGbSecond +
-    prices.request;
+  return concurrency * (memoryMb / 1024) * (wallMs / 1000) * prices.provisioned.concurrencyGbSecond[architecture];
 }

@@ -32,6 +32,11 @@ export const InvocationRecord = z.object({
   architecture: z.enum(["x86_64", "arm64"]),
   /** The version or alias invoked (`--qualifier`); null for the unqualified function ($LATEST). */
   qualifier: z.string().nullable().default(null),
+  /**
+   * The qualifier's allocated provisioned concurrency, read at the start of the run
+   * (GetProvisionedConcurrencyConfig); null without one. The summary prices the environments with it.
+   */
+  provisionedConcurrency: z.number().int().nullable().default(null),
   /** The memory size configured when the invocation ran (a sweep changes it). */
   configMemoryMb: z.number().nullable(),
   requestId: z.string().nullable(),

@@ -3,6 +3,14 @@
 // JSON (a `platform.report` record). The platform writes REPORT last (only an X-Ray line may
 // follow), so only the final record is taken: a function that prints something REPORT-like
 // earlier, or a REPORT for another request, is never mistaken for it.
+// Edge cases, each with the line it comes from in test/report-line.test.ts:
+// - SnapStart: `Restore Duration` and `Billed Restore Duration` (JSON: `restoreDurationMs`,
+//   `billedRestoreDurationMs`); the billed restore is charged on top of Billed Duration.
+// - `Status: timeout`: Lambda bills the function's timeout; with the timeout known, billedMs is it.
+// - An init that failed (or timed out) and was retried on this call's path: the platform writes
+//   `INIT_REPORT Init Duration: ... Phase: init|invoke Status: error|timeout` lines before the
+//   REPORT, and the REPORT itself has no `Init Duration` (the retried init is inside Duration).
+//   Those lines are read into `initReports`: the call met a new environment, so it was cold.
 
 export interface ReportMetrics {
   requestId: string;
@@ -12,14 +20,26 @@ export interface ReportMetrics {
   maxMemoryMb: number;
   /** Present only on a cold start. Since 2025-08 it is also inside Billed Duration. */
   initMs?: number;
-  /** SnapStart restores. */
+  /** SnapStart restores: Restore Duration, and the part of it that is billed. */
   restoreMs?: number;
+  billedRestoreMs?: number;
+  /** INIT_REPORT records in the tail (an init that failed or timed out, retried on this call). */
+  initReports?: InitReport[];
   /** `timeout` or `error` when the platform says so; absent on success. */
   status?: string;
   errorType?: string;
 }
 
+export interface InitReport {
+  durationMs: number;
+  /** `init` (the first attempt) or `invoke` (retried on an invocation's path). */
+  phase: string | null;
+  status: string | null;
+  errorType: string | null;
+}
+
 const TEXT_PREFIX = "REPORT RequestId: ";
+const INIT_PREFIX = "INIT_REPORT ";
 
 /** Field name in the text format -> how to store it. */
 const TEXT_FIELDS: Record<string, (m: Partial<ReportMetrics>, v: string) => boolean> = {
@@ -29,6 +49,7 @@ const TEXT_FIELDS: Record<string, (m: Partial<ReportMetrics>, v: string) => bool
   "Max Memory Used": (m, v) => num(v, "MB", (x) => { m.maxMemoryMb = x; }),
   "Init Duration": (m, v) => num(v, "ms", (x) => { m.initMs = x; }),
   "Restore Duration": (m, v) => num(v, "ms", (x) => { m.restoreMs = x; }),
+  "Billed Restore Duration": (m, v) => num(v, "ms", (x) => { m.billedRestoreMs = x; }),
   "Status": (m, v) => { m.status = v; return v.length > 0; },
   "Error Type": (m, v) => { m.errorType = v; return v.length > 0; },
 };
@@ -52,7 +73,7 @@ function parseText(line: string): ReportMetrics | undefined {
     const colon = field.indexOf(": ");
     if (colon < 0) return undefined;
     const store = TEXT_FIELDS[field.slice(0, colon)];
-    // Fields we do not know (e.g. `Billed Restore Duration`) are skipped, so a new one never
+    // Fields we do not know are skipped, so a new one never
     // hides the rest; a known field with a malformed value makes the line not a REPORT.
     if (store && !store(m, field.slice(colon + 2).trim())) return undefined;
   }
@@ -90,6 +111,8 @@ function parseJson(line: string): ReportMetrics | undefined {
   if (init !== undefined) m.initMs = init;
   const restore = n("restoreDurationMs");
   if (restore !== undefined) m.restoreMs = restore;
+  const billedRestore = n("billedRestoreDurationMs");
+  if (billedRestore !== undefined) m.billedRestoreMs = billedRestore;
   if (typeof rec.record.status === "string" && rec.record.status !== "success") m.status = rec.record.status;
   if (typeof rec.record.errorType === "string") m.errorType = rec.record.errorType;
   return complete(m) ? m : undefined;
@@ -107,17 +130,60 @@ function trailing(line: string): boolean {
   }
 }
 
+/** An INIT_REPORT line of either format, or undefined. */
+function parseInitReport(line: string): InitReport | undefined {
+  if (line.startsWith(INIT_PREFIX)) {
+    const r: InitReport = { durationMs: NaN, phase: null, status: null, errorType: null };
+    for (const field of line.slice(INIT_PREFIX.length).split("\t").map((f) => f.trim()).filter((f) => f)) {
+      const colon = field.indexOf(": ");
+      if (colon < 0) return undefined;
+      const [key, value] = [field.slice(0, colon), field.slice(colon + 2).trim()];
+      if (key === "Init Duration" && !num(value, "ms", (x) => { r.durationMs = x; })) return undefined;
+      if (key === "Phase") r.phase = value;
+      if (key === "Status") r.status = value;
+      if (key === "Error Type") r.errorType = value;
+    }
+    return Number.isNaN(r.durationMs) ? undefined : r;
+  }
+  if (!line.startsWith("{")) return undefined;
+  try {
+    const rec = JSON.parse(line) as { type?: unknown; record?: Record<string, unknown> };
+    if (rec?.type !== "platform.initReport" || typeof rec.record !== "object" || rec.record === null) return undefined;
+    const metrics = (rec.record.metrics ?? {}) as Record<string, unknown>;
+    if (typeof metrics.durationMs !== "number") return undefined;
+    const str = (v: unknown) => (typeof v === "string" ? v : null);
+    return { durationMs: metrics.durationMs, phase: str(rec.record.phase), status: str(rec.record.status), errorType: str(rec.record.errorType) };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ParseOptions {
+  /** The function's timeout: a `Status: timeout` REPORT is billed at it. */
+  timeoutMs?: number;
+}
+
 /**
  * The REPORT metrics of a decoded log tail, or undefined when the tail does not end with one.
  * With `requestId`, a REPORT for any other request is rejected as well.
  */
-export function parseReport(tail: string, requestId?: string): ReportMetrics | undefined {
-  const lines = tail.split("\n");
+export function parseReport(tail: string, requestId?: string, opts: ParseOptions = {}): ReportMetrics | undefined {
+  const lines = tail.split("\n").map((l) => l.replace(/\r$/, ""));
   let i = lines.length - 1;
-  while (i >= 0 && trailing(lines[i].replace(/\r$/, ""))) i--;
+  while (i >= 0 && trailing(lines[i])) i--;
   if (i < 0) return undefined;
-  const last = lines[i].replace(/\r$/, "");
+  const last = lines[i];
   const report = last.startsWith(TEXT_PREFIX) ? parseText(last) : last.startsWith("{") ? parseJson(last) : undefined;
-  if (report && requestId !== undefined && report.requestId !== requestId) return undefined;
+  if (!report || (requestId !== undefined && report.requestId !== requestId)) return undefined;
+  // INIT_REPORTs of an init that failed and was retried: from the previous REPORT (another
+  // request's, if the tail reaches back that far) to this one.
+  const inits: InitReport[] = [];
+  for (let j = i - 1; j >= 0; j--) {
+    if (lines[j].startsWith(TEXT_PREFIX) || /"type"\s*:\s*"platform\.report"/.test(lines[j])) break;
+    const init = parseInitReport(lines[j]);
+    if (init) inits.unshift(init);
+  }
+  if (inits.length > 0) report.initReports = inits;
+  if (report.status === "timeout" && opts.timeoutMs !== undefined) report.billedMs = opts.timeoutMs;
   return report;
 }

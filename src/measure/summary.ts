@@ -1,7 +1,10 @@
 // A run's summary: a fold over its invocation records, so `measure` and `report` (which reads the
 // records back from JSONL) summarize the same way, and nothing but counters and histograms is kept.
-import { MetricSet, ciWarning, type Stat } from "./stats";
-import { pricesFor, PRICE_DATE, PRICE_SOURCE } from "./pricing";
+// Every figure is split by start kind; costs are rounded to 12 significant digits (no float tails),
+// times are at the precision they were measured at (stats.ts).
+import { MetricSet } from "./stats";
+import { pricesFor, provisionedConcurrencyCost, type Architecture } from "./pricing";
+import { summaryNotes } from "./summary-notes";
 import { START_KINDS, type InvocationRecord, type StartKind } from "./record";
 import { WorkloadSummary, type WorkloadSummaryJson } from "./workload-summary";
 
@@ -35,6 +38,11 @@ export interface SummaryJson extends Stats {
     per1MUsd: number | null;
     /** The same, per start kind: a sweep chooses on warm cost, with cold cost and share beside it. */
     byKind: Record<StartKind, KindCost>;
+    /**
+     * The provisioned environments' own charge for the run's wall time (concurrency x GB x seconds
+     * at the provisioned-concurrency rate), apart from the calls' cost; null without provisioned concurrency.
+     */
+    provisionedConcurrency: { concurrency: number; wallMs: number; usd: number } | null;
   };
   /** The same times, split by start kind. */
   split: Record<StartKind, Stats>;
@@ -63,6 +71,10 @@ export class RunSummary {
   private warmupCalls = 0;
   private droppedCalls = 0;
   private forcedColdNotCold = 0;
+  /** The run's wall time: first send to last response (ms since the epoch), over the counted calls. */
+  private firstSend = Infinity;
+  private lastEnd = -Infinity;
+  private provisioned: number | null = null;
   private readonly all = new MetricSet();
   private readonly kindCost = Object.fromEntries(START_KINDS.map((k) => [k, { n: 0, total: 0 }])) as Record<StartKind, { n: number; total: number }>;
   private readonly byKind = Object.fromEntries(START_KINDS.map((k) => [k, new MetricSet()])) as Record<StartKind, MetricSet>;
@@ -81,6 +93,12 @@ export class RunSummary {
       return;
     }
     this.invocations++;
+    const sent = Date.parse(r.start);
+    if (Number.isFinite(sent)) {
+      this.firstSend = Math.min(this.firstSend, sent);
+      this.lastEnd = Math.max(this.lastEnd, sent + r.clientMs);
+    }
+    if (r.provisionedConcurrency !== null) this.provisioned = Math.max(this.provisioned ?? 0, r.provisionedConcurrency);
     if (r.functionError !== null || r.error !== null) this.errors++;
     this.throttles += r.throttles;
     this.retries += r.retries;
@@ -112,28 +130,24 @@ export class RunSummary {
   toJson(): SummaryJson {
     const f = this.first;
     const stats = this.all.stats();
-    const notes: string[] = [];
     const price = f ? pricesFor(f.region) : undefined;
-    if (price?.note) notes.push(price.note);
-    if (this.noReport > 0) {
-      notes.push(`${this.noReport} invocation${this.noReport === 1 ? "" : "s"} returned no REPORT log tail; ` +
-        "their duration, memory and cost are not counted (an emulator, or a log format we do not know)");
-    }
-    if (this.forcedColdNotCold > 0) {
-      notes.push(`${this.forcedColdNotCold} forced cold start${this.forcedColdNotCold === 1 ? " was" : "s were"} not cold ` +
-        "(no Init Duration in the REPORT): the forcing did not work, so the cold figures are short of them");
-    }
-    for (const [name, s] of Object.entries(stats) as [string, Stat][]) {
-      const warning = name === "initMs" ? undefined : ciWarning(name, s);
-      if (warning) notes.push(warning);
-    }
+    const split = Object.fromEntries(START_KINDS.map((k) => [k, this.byKind[k].stats()])) as Record<StartKind, Stats>;
+    const memoryMb = f ? f.configMemoryMb ?? f.memoryMb : null;
+    const wallMs = this.lastEnd > this.firstSend ? Math.round(this.lastEnd - this.firstSend) : 0;
+    const pc = price && f && this.provisioned !== null && memoryMb !== null
+      ? { concurrency: this.provisioned, wallMs, usd: tidy(provisionedConcurrencyCost(price.prices, f.architecture as Architecture, this.provisioned, memoryMb, wallMs)) }
+      : null;
+    const notes = summaryNotes({
+      priceNote: price?.note, noReport: this.noReport, forcedColdNotCold: this.forcedColdNotCold,
+      restores: this.byKind.restore.clientMs.count, all: stats, split, provisioned: pc !== null,
+    });
     const per = this.costed ? this.totalCost / this.costed : null;
     return {
       benchmark: f?.benchmark ?? null,
       function: f?.function ?? null,
       region: f?.region ?? null,
       architecture: f?.architecture ?? null,
-      memoryMb: f ? f.configMemoryMb ?? f.memoryMb : null,
+      memoryMb,
       qualifier: f?.qualifier ?? null,
       invocations: this.invocations,
       errors: this.errors,
@@ -147,52 +161,25 @@ export class RunSummary {
       forcedColdNotCold: this.forcedColdNotCold,
       ...stats,
       cost: {
-        totalUsd: this.costed ? this.totalCost : null,
-        perInvocationUsd: per,
-        per1MUsd: per === null ? null : per * 1e6,
+        totalUsd: this.costed ? tidy(this.totalCost) : null,
+        perInvocationUsd: per === null ? null : tidy(per),
+        per1MUsd: per === null ? null : tidy(per * 1e6),
         byKind: Object.fromEntries(START_KINDS.map((k) => {
           const c = this.kindCost[k];
-          return [k, { n: c.n, totalUsd: c.n ? c.total : null, per1MUsd: c.n ? (c.total / c.n) * 1e6 : null }];
+          return [k, { n: c.n, totalUsd: c.n ? tidy(c.total) : null, per1MUsd: c.n ? tidy((c.total / c.n) * 1e6) : null }];
         })) as Record<StartKind, KindCost>,
+        provisionedConcurrency: pc,
       },
-      split: Object.fromEntries(START_KINDS.map((k) => [k, this.byKind[k].stats()])) as Record<StartKind, Stats>,
+      split,
       workload: this.workload.toJson(),
-      pricing: price ? { region: price.region, source: PRICE_SOURCE, date: PRICE_DATE } : null,
+      pricing: price ? { region: price.region, source: price.prices.source, date: price.prices.date } : null,
       interrupted: this.interrupted,
       notes,
     };
   }
 }
 
-const fmt = (x: number | null, digits = 2) => (x === null ? "-" : x.toFixed(digits));
-const usd = (x: number | null) => (x === null ? "-" : `$${x < 0.01 ? x.toPrecision(3) : x.toFixed(2)}`);
+export { formatSummary } from "./summary-format";
 
-function row(label: string, s: Stat): string[] {
-  const ci = s.p50Ci95 ? `[${fmt(s.p50Ci95[0])}, ${fmt(s.p50Ci95[1])}]` : "-";
-  return [label, String(s.n), fmt(s.mean), fmt(s.p50), ci, fmt(s.p90), fmt(s.p99), fmt(s.max)];
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd()).join("\n");
-}
-
-/** The human summary: a header, one row per time, cold and warm apart, cost, notes. */
-export function formatSummary(s: SummaryJson): string {
-  const head = `${s.benchmark ?? "?"} (${s.function ?? "?"}, ${s.region ?? "?"}, ${s.architecture ?? "?"}, ${s.memoryMb ?? "?"} MB)` +
-    (s.interrupted ? "  INTERRUPTED" : "");
-  const counts = `invocations ${s.invocations}  errors ${s.errors}  throttles ${s.throttles}  retries ${s.retries}  cold ${s.cold}  warm ${s.warm}`;
-  const rows = [["", "n", "mean", "p50", "p50 95% CI", "p90", "p99", "max"]];
-  const groups: [string, Stats][] = s.cold > 0 && s.warm > 0
-    ? [["", s], ["cold ", s.split.cold], ["warm ", s.split.warm]]
-    : [["", s]];
-  for (const [prefix, g] of groups) {
-    rows.push(row(`${prefix}client ms`, g.clientMs), row(`${prefix}duration ms`, g.durationMs),
-      row(`${prefix}billed ms`, g.billedMs));
-    if (g.initMs.n > 0) rows.push(row(`${prefix}init ms`, g.initMs));
-    rows.push(row(`${prefix}max memory MB`, g.maxMemoryMb));
-  }
-  const cost = `cost  total ${usd(s.cost.totalUsd)}  per invocation ${usd(s.cost.perInvocationUsd)}  per 1M ${usd(s.cost.per1MUsd)}` +
-    (s.pricing ? `  (${s.pricing.region} prices, ${s.pricing.source}, ${s.pricing.date})` : "");
-  return [head, counts, table(rows), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
-}
+/** A dollar amount without the float tail of a sum (0.21875009374999999 -> 0.21875009375). */
+export const tidy = (usd: number): number => Number(usd.toPrecision(12));

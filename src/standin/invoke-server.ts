@@ -14,8 +14,16 @@ export interface Call {
   functionName: string;
   body: Buffer;
   requestId: string;
-  /** True on the first invocation of a function, and the first after its configuration changed. */
+  /**
+   * True on the first invocation of a function, and the first after its configuration changed.
+   * With `scaleOut` on, true whenever no idle environment was left (one environment per call in
+   * flight, as Lambda scales out); never true for a call a provisioned environment serves.
+   */
   cold: boolean;
+  /** The `Qualifier` query parameter (a version or alias), if any. */
+  qualifier?: string;
+  /** True when one of the qualifier's provisioned environments (setProvisionedConcurrency) serves the call. */
+  provisioned: boolean;
   /** The function's memory size as last set through UpdateFunctionConfiguration, if it was. */
   memoryMb?: number;
 }
@@ -35,13 +43,18 @@ export interface ReportValues {
   memoryMb: number;
   maxMemoryMb: number;
   initMs?: number;
+  /** SnapStart: Restore Duration and Billed Restore Duration. */
+  restoreMs?: number;
+  billedRestoreMs?: number;
 }
 
 /** A text-format REPORT line, as the Lambda docs show it (tab-separated, trailing tab). */
 export function reportLine(requestId: string, r: ReportValues): string {
   return `REPORT RequestId: ${requestId}\tDuration: ${r.durationMs.toFixed(2)} ms\tBilled Duration: ${r.billedMs} ms\t` +
     `Memory Size: ${r.memoryMb} MB\tMax Memory Used: ${r.maxMemoryMb} MB\t` +
-    (r.initMs !== undefined ? `Init Duration: ${r.initMs.toFixed(2)} ms\t` : "");
+    (r.initMs !== undefined ? `Init Duration: ${r.initMs.toFixed(2)} ms\t` : "") +
+    (r.restoreMs !== undefined ? `Restore Duration: ${r.restoreMs.toFixed(2)} ms\t` : "") +
+    (r.billedRestoreMs !== undefined ? `Billed Restore Duration: ${r.billedRestoreMs} ms\t` : "");
 }
 
 /** A complete log tail: START, some application output, END, REPORT. */
@@ -53,6 +66,7 @@ export function logTail(requestId: string, r: ReportValues, appOutput = "hello f
 
 const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const CONFIG = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/;
+const PROVISIONED = /^\/2019-09-30\/functions\/([^/]+)\/provisioned-concurrency$/;
 
 export class InvokeServer {
   /** Invoke requests received, and Invoke responses completed with 200. */
@@ -79,9 +93,40 @@ export class InvokeServer {
   clock: () => number = () => performance.now();
   evictions = 0;
   private readonly lastDone = new Map<string, number>();
+  /**
+   * Opt-in: one execution environment per call in flight, so a call that finds none idle is a
+   * scale-out cold start. Off by default: then only a function's first call (after a change) is cold.
+   */
+  scaleOut = false;
+  private readonly idle = new Map<string, number>();
+  /** Provisioned concurrency per `function:qualifier`, and how many of those environments are busy. */
+  private readonly provisionedConfigs = new Map<string, number>();
+  private readonly provisionedBusy = new Map<string, number>();
+  /** GetProvisionedConcurrencyConfig requests seen (moto 5 does not serve that API; this server does). */
+  readonly provisionedLookups: { functionName: string; qualifier: string | null }[] = [];
   private readonly sockets = new Set<net.Socket>();
 
   private constructor(private readonly server: http.Server, readonly endpoint: string) {}
+
+  /** Gives `functionName:qualifier` `n` provisioned environments, ready (as PutProvisionedConcurrencyConfig would). */
+  setProvisionedConcurrency(functionName: string, qualifier: string, n: number): void {
+    this.provisionedConfigs.set(`${functionName}:${qualifier}`, n);
+  }
+
+  /** The environment that serves a call: provisioned, an idle one (warm), or a new one (cold). */
+  private acquire(functionName: string, qualifier: string | undefined): { cold: boolean; provisioned: boolean; release: () => void } {
+    const key = qualifier === undefined ? functionName : `${functionName}:${qualifier}`;
+    const configured = this.provisionedConfigs.get(key) ?? 0;
+    const busy = this.provisionedBusy.get(key) ?? 0;
+    if (busy < configured) {
+      this.provisionedBusy.set(key, busy + 1);
+      return { cold: false, provisioned: true, release: () => this.provisionedBusy.set(key, (this.provisionedBusy.get(key) ?? 1) - 1) };
+    }
+    if (!this.scaleOut) return { cold: !this.warm.has(functionName), provisioned: false, release: () => {} };
+    const idle = this.idle.get(key) ?? 0;
+    if (idle > 0) this.idle.set(key, idle - 1);
+    return { cold: idle === 0, provisioned: false, release: () => this.idle.set(key, (this.idle.get(key) ?? 0) + 1) };
+  }
 
   static async start(script: Script, proxyTo?: string, secret?: string): Promise<InvokeServer> {
     let self!: InvokeServer;
@@ -117,6 +162,8 @@ export class InvokeServer {
       return void res.end(JSON.stringify({ message: "The request signature we calculated does not match the signature you provided." }));
     }
     const invoke = INVOKE.exec(path);
+    const provisioned = PROVISIONED.exec(path);
+    if (provisioned && req.method === "GET") return this.provisionedConfig(res, provisioned[1], req.url ?? "");
     if (!invoke) {
       const config = CONFIG.exec(path);
       if (config && req.method === "PUT") {
@@ -128,6 +175,7 @@ export class InvokeServer {
           return void res.end(JSON.stringify({ message: `${reply.errorType} from the test server` }));
         }
         this.warm.delete(config[1]);
+        for (const key of this.idle.keys()) if (key === config[1] || key.startsWith(`${config[1]}:`)) this.idle.delete(key);
         if (typeof update.MemorySize === "number") this.memory.set(config[1], update.MemorySize);
       }
       if (!proxyTo) {
@@ -143,8 +191,17 @@ export class InvokeServer {
       this.warm.delete(functionName);
       this.evictions++;
     }
-    const cold = !this.warm.has(functionName);
-    const reply = await script({ n: this.received++, functionName, body, requestId, cold, memoryMb: this.memory.get(functionName) });
+    const qualifier = new URLSearchParams((req.url ?? "").split("?")[1] ?? "").get("Qualifier") ?? undefined;
+    const env = this.acquire(functionName, qualifier);
+    let reply: Reply;
+    try {
+      reply = await script({
+        n: this.received++, functionName, body, requestId, cold: env.cold, qualifier, provisioned: env.provisioned,
+        memoryMb: this.memory.get(functionName),
+      });
+    } finally {
+      env.release();
+    }
     switch (reply.kind) {
       case "ok": {
         this.warm.add(functionName);
@@ -184,6 +241,22 @@ export class InvokeServer {
         this.calls.push({ functionName, status: -1, requestId });
         return;
     }
+  }
+
+  /** GetProvisionedConcurrencyConfig, answered as Lambda does (404 when the qualifier has none). */
+  private provisionedConfig(res: http.ServerResponse, functionName: string, url: string): void {
+    const qualifier = new URLSearchParams(url.split("?")[1] ?? "").get("Qualifier");
+    this.provisionedLookups.push({ functionName, qualifier });
+    const n = qualifier === null ? undefined : this.provisionedConfigs.get(`${functionName}:${qualifier}`);
+    if (n === undefined) {
+      res.writeHead(404, { "content-type": "application/json", "x-amzn-ErrorType": "ProvisionedConcurrencyConfigNotFoundException" });
+      return void res.end(JSON.stringify({ Type: "User", message: `No Provisioned Concurrency Config found for this function` }));
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({
+      RequestedProvisionedConcurrentExecutions: n, AllocatedProvisionedConcurrentExecutions: n,
+      AvailableProvisionedConcurrentExecutions: n, Status: "READY", LastModified: "2026-11-24T10:00:00.000+0000",
+    }));
   }
 
   private proxy(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, target: string): Promise<void> {

@@ -13,16 +13,17 @@ export function registerInvoke(program: Command, io: Io): void {
     .description("invoke a deployed benchmark once and print its response")
     .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN")
     .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
+    .option("--qualifier <version|alias>", "invoke this version or alias (e.g. live)")
     .option("--log", "also print the decoded log tail (to stderr, or in --json)")
     .option("--json", "print {statusCode, functionError, executedVersion, requestId, payload, log}")
-    .action(async (name: string, o: CommonOptions & { payload?: string; log?: boolean; json?: boolean }) => {
+    .action(async (name: string, o: CommonOptions & { payload?: string; log?: boolean; json?: boolean; qualifier?: string }) => {
       const payload = readPayload(o.payload);
       const named = resolveName(name, o);
       const client = lambdaClient(o);
       const region = await clientRegion(client).catch((err) => { throw new UserError(describeAwsError(err, o)); });
       const res = await client
-        .send(new InvokeCommand({ FunctionName: named.functionName, Payload: payload, LogType: o.log ? "Tail" : "None" }))
-        .catch((err) => { throw new UserError(describeAwsError(err, { ...o, region, functionName: named.functionName })); });
+        .send(new InvokeCommand({ FunctionName: named.functionName, Qualifier: o.qualifier, Payload: payload, LogType: o.log ? "Tail" : "None" }))
+        .catch((err) => { throw new UserError(describeAwsError(err, { ...o, region, functionName: o.qualifier ? `${named.functionName}:${o.qualifier}` : named.functionName })); });
       const text = res.Payload ? Buffer.from(res.Payload).toString("utf8") : "";
       const log = res.LogResult ? Buffer.from(res.LogResult, "base64").toString("utf8") : undefined;
       if (o.json) {

@@ -1,0 +1,54 @@
+// The human summary: a header, the counts per start kind, one row per time for all calls and for
+// each start kind present, the cost in one notation (USD per 1M calls, two decimals; run totals to
+// six decimals), and the notes.
+import type { Stat } from "./stats";
+import { START_KINDS } from "./record";
+import { groupsShown, ROW_METRICS } from "./summary-notes";
+import type { SummaryJson } from "./summary";
+
+/** A figure at the precision it was measured at: whole numbers bare, others with two decimals. */
+function fmt(x: number | null, integer: boolean): string {
+  if (x === null) return "-";
+  return integer ? String(Math.round(x)) : x.toFixed(2);
+}
+
+const per1M = (x: number | null) => (x === null ? "-" : `$${x.toFixed(2)}`);
+const total = (x: number | null) => (x === null ? "-" : `$${x.toFixed(6)}`);
+
+function row(label: string, s: Stat, integer: boolean): string[] {
+  const f = (x: number | null) => fmt(x, integer);
+  const ci = s.p50Ci95 ? `[${f(s.p50Ci95[0])}, ${f(s.p50Ci95[1])}]` : "-";
+  // The mean is not an observed value: two decimals even for whole-number times.
+  return [label, String(s.n), fmt(s.mean, false), f(s.p50), ci, f(s.p90), f(s.p99), f(s.max)];
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd()).join("\n");
+}
+
+export function formatSummary(s: SummaryJson): string {
+  const head = `${s.benchmark ?? "?"} (${s.function ?? "?"}${s.qualifier ? `:${s.qualifier}` : ""}, ${s.region ?? "?"}, ` +
+    `${s.architecture ?? "?"}, ${s.memoryMb ?? "?"} MB)` + (s.interrupted ? "  INTERRUPTED" : "");
+  const kinds = START_KINDS.filter((k) => k === "cold" || k === "warm" || s.kinds[k] > 0).map((k) => `${k} ${s.kinds[k]}`).join("  ");
+  const counts = `invocations ${s.invocations}  errors ${s.errors}  throttles ${s.throttles}  retries ${s.retries}  ${kinds}` +
+    (s.forcedColdNotCold > 0 ? `  forced-cold-but-warm ${s.forcedColdNotCold}` : "");
+  const rows = [["", "n", "mean", "p50", "p50 95% CI", "p90", "p99", "max"]];
+  for (const [prefix, g] of groupsShown(s, s.split)) {
+    for (const [key, label] of ROW_METRICS) {
+      const always = key === "clientMs" || key === "durationMs" || key === "billedMs" || key === "maxMemoryMb";
+      if (!always && g[key].n === 0) continue;
+      rows.push(row(`${prefix}${label}`, g[key], key === "billedMs" || key === "maxMemoryMb"));
+    }
+  }
+  const byKind = START_KINDS.filter((k) => s.cost.byKind[k].n > 0);
+  const cost = `cost per 1M calls ${per1M(s.cost.per1MUsd)}` +
+    (byKind.length > 1 ? ` (${byKind.map((k) => `${k} ${per1M(s.cost.byKind[k].per1MUsd)}`).join(", ")})` : "") +
+    `  run total ${total(s.cost.totalUsd)}` +
+    (s.cost.provisionedConcurrency
+      ? `  + provisioned concurrency ${total(s.cost.provisionedConcurrency.usd)} (${s.cost.provisionedConcurrency.concurrency} x ` +
+        `${(s.cost.provisionedConcurrency.wallMs / 1000).toFixed(1)} s)`
+      : "") +
+    (s.pricing ? `  (${s.pricing.region} prices, ${s.pricing.source}, ${s.pricing.date})` : "");
+  return [head, counts, table(rows), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
+}
