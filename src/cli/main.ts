@@ -11,6 +11,7 @@ import { registerPlan } from "./commands/plan";
 import { registerReport } from "./commands/report";
 import { registerSweep } from "./commands/sweep";
 import { registerValidate } from "./commands/validate";
+import { versionText } from "./version";
 
 export type { Io } from "./io";
 
@@ -18,7 +19,8 @@ export function buildProgram(io: Io): Command {
   const program = new Command("lambda-bench")
     .description("Deploy serverless benchmark suites to AWS Lambda with Pulumi, and measure them")
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .version(versionText(), "-V, --version", "print the version (and the git commit, in a checkout)");
   for (const register of [registerValidate, registerPlan, registerInvoke, registerMeasure, registerSweep, registerReport]) {
     register(program, io);
   }

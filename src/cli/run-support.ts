@@ -54,7 +54,7 @@ export async function prepare(name: string, o: RunOptions, needsConfiguration: s
   const invoker = () => new HttpInvoker(client, target.functionName, { maxSockets: o.c, timeoutMs });
   const plan: MeasurePlan = { invocations: o.n, concurrency: o.c, cold: o.cold, payload };
   const retry = { ...DEFAULT_RETRY, retries: o.retries };
-  const describe = (err: unknown) => describeAwsError(err, { region, functionName: target.functionName, endpoint: o.endpoint });
+  const describe = (err: unknown) => describeAwsError(err, { region, functionName: target.functionName, endpoint: o.endpoint, suggestion: named.suggestion });
   return { client, region, target, configuration, invoker, plan, retry, describe, benchmark: named.benchmark };
 }
 

@@ -2,7 +2,7 @@
 // function name it is deployed under), or else a function name or ARN, as the AWS CLI takes it.
 import * as fs from "node:fs";
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
-import { loadManifest } from "../manifest/load";
+import { didYouMean, loadManifest } from "../manifest/load";
 import type { Benchmark } from "../manifest/schema";
 import { getConfiguration } from "../measure/configuration";
 import { pricesFor, type Architecture } from "../measure/pricing";
@@ -24,6 +24,8 @@ export interface Named {
   benchmark: string;
   functionName: string;
   entry?: Benchmark;
+  /** For a name that is not a benchmark: ` (did you mean "x"?)` naming the nearest one, or "". */
+  suggestion?: string;
 }
 
 export function resolveName(name: string, o: TargetOptions): Named {
@@ -36,8 +38,11 @@ function lookUp(name: string, o: TargetOptions): Named {
   // Without an explicit --manifest, a missing default manifest just means "not a benchmark".
   if (o.manifest === undefined && !fs.existsSync(file)) return { benchmark: name, functionName: name };
   if (!fs.existsSync(file)) throw new UserError(`manifest ${file} not found: pass --manifest with an existing file`);
-  const entry = loadManifest(file, { namePrefix: o.namePrefix }).benchmarks.find((b) => b.function === name);
-  return entry ? { benchmark: name, functionName: entry.deployedName, entry } : { benchmark: name, functionName: name };
+  const benchmarks = loadManifest(file, { namePrefix: o.namePrefix }).benchmarks;
+  const entry = benchmarks.find((b) => b.function === name);
+  if (entry) return { benchmark: name, functionName: entry.deployedName, entry };
+  const suggestion = didYouMean(name, benchmarks.map((b) => b.function));
+  return { benchmark: name, functionName: name, suggestion };
 }
 
 /**
@@ -55,7 +60,7 @@ export async function resolveTarget(
     const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
     const unserved = o.endpoint !== undefined && e.name !== "ResourceNotFoundException" &&
       [404, 405, 501].includes(e.$metadata?.httpStatusCode ?? 0);
-    if (!unserved) throw new UserError(describeAwsError(err, { functionName: named.functionName, region, endpoint: o.endpoint }));
+    if (!unserved) throw new UserError(describeAwsError(err, { functionName: named.functionName, region, endpoint: o.endpoint, suggestion: named.suggestion }));
   }
   const architecture = (configuration?.Architectures?.[0] ?? named.entry?.architecture ?? "x86_64") as Architecture;
   return {
