@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { formatError, ManifestInvalid } from "../manifest/load";
 import { UserError } from "./errors";
 import type { Io } from "./io";
+import { registerDemo } from "./commands/demo";
 import { registerInvoke } from "./commands/invoke";
 import { registerMeasure } from "./commands/measure";
 import { registerPlan } from "./commands/plan";
@@ -21,7 +22,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .version(versionText(), "-V, --version", "print the version (and the git commit, in a checkout)");
-  for (const register of [registerValidate, registerPlan, registerInvoke, registerMeasure, registerSweep, registerReport]) {
+  for (const register of [registerValidate, registerPlan, registerInvoke, registerMeasure, registerSweep, registerReport, registerDemo]) {
     register(program, io);
   }
   return program;
