@@ -1,5 +1,7 @@
 // What `measure`, `sweep` and the other workloads share: their options, the preparation checked
 // before anything is changed, Ctrl-C handling, progress and the JSONL output.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Command, Option } from "commander";
 import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
 import { HttpInvoker } from "../aws/invoke-http";
@@ -101,6 +103,7 @@ export const nonceNotRemoved = (fn: string, why: string) =>
 
 export function openOut(file: string): JsonlWriter {
   try {
+    fs.mkdirSync(path.dirname(file), { recursive: true }); // as sweep's --out folder is made
     return new JsonlWriter(file);
   } catch (err) {
     throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
