@@ -21,6 +21,12 @@ const refused = (port: number) => new Promise<boolean>((resolve) => {
   s.once("error", () => resolve(true));
 });
 
+/** The stand-in's two ports, as the demo prints them. */
+const ports = (out: string) => {
+  const m = /Lambda stand-in on http:\/\/127\.0\.0\.1:(\d+) \(moto_server on http:\/\/127\.0\.0\.1:(\d+)\)/.exec(out);
+  return m ? [Number(m[1]), Number(m[2])] : [];
+};
+
 describe("demo", function () {
   this.timeout(120_000);
   const dir = workspace();
@@ -42,8 +48,24 @@ describe("demo", function () {
     assert.match(result.out, /\ncheapest \d+ MB {2}fastest 2048 MB {2}balanced \d+ MB /);
     const report = path.join(dir, "demo", "demo-report.html");
     assert.ok(result.out.endsWith(`The report: ${report}\n`), result.out.slice(-300));
-    const port = Number(/Lambda stand-in on http:\/\/127\.0\.0\.1:(\d+)/.exec(result.out)?.[1]);
-    assert.ok(await refused(port), "the stand-in no longer listens");
+    assert.equal(ports(result.out).length, 2, "both ports printed");
+    for (const port of ports(result.out)) assert.ok(await refused(port), `nothing listens on ${port} any more`);
+  });
+
+  it("Ctrl-C stops the stand-in and moto_server, and exits 130", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    const { child, exited } = spawnCli(["demo", "--out-dir", path.join(dir, "interrupted")], { cwd: dir, env });
+    let out = "";
+    await new Promise<void>((resolve) => child.stdout!.on("data", (c) => {
+      out += c;
+      if (out.includes("[2/")) resolve();
+    }));
+    child.kill("SIGINT");
+    const r = await exited;
+    assert.equal(r.code, 130, r.err);
+    const listening = ports(out);
+    assert.equal(listening.length, 2);
+    for (const port of listening) assert.ok(await refused(port), `nothing listens on ${port} any more`);
   });
 
   it("its report opens in Chromium with every chart: a CDF panel per function, cold and warm, the sweep", async () => {

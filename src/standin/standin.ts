@@ -10,6 +10,8 @@ import { rng } from "../../benchmarks/map-reduce/src/corpus";
 export interface Standin {
   /** The Lambda endpoint to pass as --endpoint. */
   endpoint: string;
+  /** moto_server's endpoint, where the control-plane calls end up. */
+  controlEndpoint: string;
   functions: readonly StandinFunction[];
   stop(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export async function startStandin(opts: { port?: number; seed?: number; functio
   let stopped: Promise<void> | undefined;
   return {
     endpoint: invoke.endpoint,
+    controlEndpoint: moto.endpoint,
     functions,
     stop: () => (stopped ??= (async () => {
       await invoke.close();
