@@ -9,7 +9,7 @@ export interface Example {
   /** A whole `sh` block (run as one script), or one `$ ` command of an output block. */
   kind: "sh" | "command";
   script: string;
-  /** The exit code the example shows: 1 for an output that ends in an error count, else 0. */
+  /** The exit code the example's output shows (see expectedCode). */
   expectCode: number;
 }
 
@@ -29,9 +29,18 @@ export function readmeExamples(text: string): Example[] {
     if (lang === "sh" || lang === "bash" || lang === "shell") {
       examples.push({ line: start + 1, kind: "sh", script: body.join("\n"), expectCode: 0 });
     } else if ((lang === "" || lang === "console") && body[0]?.startsWith("$ ")) {
-      const expectCode = body.some((l) => /^\d+ errors?$/.test(l)) ? 1 : 0;
+      const expectCode = expectedCode(body);
       for (const l of body) if (l.startsWith("$ ")) examples.push({ line: start + 1, kind: "command", script: l.slice(2), expectCode });
     }
   }
   return examples;
+}
+
+/**
+ * The exit code an output shows: 2 for a usage error (`error: ...`), 1 for an error count
+ * (`3 errors`) or a one-line failure (`lambda-bench: ...`), else 0.
+ */
+export function expectedCode(output: readonly string[]): number {
+  if (output.some((l) => l.startsWith("error: "))) return 2;
+  return output.some((l) => /^\d+ errors?$/.test(l) || l.startsWith("lambda-bench: ")) ? 1 : 0;
 }
