@@ -56,8 +56,16 @@ interface AwsishError {
   $metadata?: { httpStatusCode?: number };
 }
 
-/** One line saying what failed and what to do, for errors of the SDK and the network. */
-export function describeAwsError(err: unknown, context: { functionName?: string; region?: string; endpoint?: string }): string {
+/** Errors that carry no AWS error type: the body was not an AWS error (the SDK's and InvokeHttpError's names). */
+const UNTYPED = /^(HTTP\d{3}|SyntaxError|UnknownError|Error)$/;
+
+/**
+ * One line saying what failed and what to do, for errors of the SDK and the network. `suggestion`
+ * (` (did you mean "x"?)`) is added when the function is not found.
+ */
+export function describeAwsError(
+  err: unknown, context: { functionName?: string; region?: string; endpoint?: string; suggestion?: string },
+): string {
   const e = (err ?? {}) as AwsishError;
   const where = context.endpoint ?? `Lambda in ${context.region ?? "the configured region"}`;
   if (e.name === "CredentialsProviderError" || /credentials/i.test(e.message ?? "") && /load|resolve|missing/i.test(e.message ?? "")) {
@@ -65,7 +73,13 @@ export function describeAwsError(err: unknown, context: { functionName?: string;
   }
   if (/Region is missing/i.test(e.message ?? "")) return "no AWS region: pass --region or set AWS_REGION";
   if (e.name === "ResourceNotFoundException") {
-    return `function ${context.functionName ?? ""} not found at ${where}: check the name and --region, or deploy it with \`pulumi up\``;
+    return `function ${context.functionName ?? ""} not found at ${where}${context.suggestion ?? ""}: check the name and --region, or deploy it with \`pulumi up\``;
+  }
+  // A 404 that is not an AWS error: no Invoke API at that path, as the runtime interface emulator
+  // answers any function name but its own (`function`).
+  if (context.endpoint && e.$metadata?.httpStatusCode === 404 && UNTYPED.test(e.name ?? "Error")) {
+    return `not the Lambda Invoke API at ${context.endpoint}` +
+      (context.functionName === "function" ? "" : "; for the runtime interface emulator add --function-name function");
   }
   if (e.code === "ECONNREFUSED") return `cannot connect to ${where}: is the endpoint running?`;
   if (e.name === "AccessDeniedException" || e.name === "UnrecognizedClientException" || e.name === "InvalidSignatureException") {

@@ -6,12 +6,14 @@ import { formatError, ManifestInvalid } from "../manifest/load";
 import { UserError } from "./errors";
 import type { Io } from "./io";
 import { registerIdle } from "./commands/idle";
+import { registerDemo } from "./commands/demo";
 import { registerInvoke } from "./commands/invoke";
 import { registerMeasure } from "./commands/measure";
 import { registerPlan } from "./commands/plan";
 import { registerReport } from "./commands/report";
 import { registerSweep } from "./commands/sweep";
 import { registerValidate } from "./commands/validate";
+import { versionText } from "./version";
 
 export type { Io } from "./io";
 
@@ -19,8 +21,9 @@ export function buildProgram(io: Io): Command {
   const program = new Command("lambda-bench")
     .description("Deploy serverless benchmark suites to AWS Lambda with Pulumi, and measure them")
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const register of [registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport]) {
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .version(versionText(), "-V, --version", "print the version (and the git commit, in a checkout)");
+  for (const register of [registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerDemo]) {
     register(program, io);
   }
   return program;

@@ -1,5 +1,7 @@
 // What `measure`, `sweep` and the other workloads share: their options, the preparation checked
 // before anything is changed, Ctrl-C handling, progress and the JSONL output.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Command, Option } from "commander";
 import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
 import { HttpInvoker } from "../aws/invoke-http";
@@ -59,7 +61,7 @@ export async function prepare(name: string, o: RunOptions, needsConfiguration: s
   const invoker = () => new HttpInvoker(client, target.functionName, { maxSockets: o.c, timeoutMs, qualifier: o.qualifier });
   const plan: MeasurePlan = { invocations: o.n, concurrency: o.c, cold: o.cold, payload };
   const retry = { ...DEFAULT_RETRY, retries: o.retries };
-  const describe = (err: unknown) => describeAwsError(err, { region, functionName: target.functionName, endpoint: o.endpoint });
+  const describe = (err: unknown) => describeAwsError(err, { region, functionName: target.functionName, endpoint: o.endpoint, suggestion: named.suggestion });
   return { client, region, target, configuration, invoker, plan, retry, describe, benchmark: named.benchmark };
 }
 
@@ -106,6 +108,7 @@ export const nonceNotRemoved = (fn: string, why: string) =>
 
 export function openOut(file: string): JsonlWriter {
   try {
+    fs.mkdirSync(path.dirname(file), { recursive: true }); // as sweep's --out folder is made
     return new JsonlWriter(file);
   } catch (err) {
     throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

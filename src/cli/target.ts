@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import {
   GetFunctionConfigurationCommand, GetProvisionedConcurrencyConfigCommand, type FunctionConfiguration, type LambdaClient,
 } from "@aws-sdk/client-lambda";
-import { loadManifest } from "../manifest/load";
+import { didYouMean, loadManifest } from "../manifest/load";
 import type { Benchmark } from "../manifest/schema";
 import { getConfiguration } from "../measure/configuration";
 import { pricesFor, type Architecture } from "../measure/pricing";
@@ -28,6 +28,8 @@ export interface Named {
   benchmark: string;
   functionName: string;
   entry?: Benchmark;
+  /** For a name that is not a benchmark: ` (did you mean "x"?)` naming the nearest one, or "". */
+  suggestion?: string;
 }
 
 export function resolveName(name: string, o: TargetOptions): Named {
@@ -40,8 +42,11 @@ function lookUp(name: string, o: TargetOptions): Named {
   // Without an explicit --manifest, a missing default manifest just means "not a benchmark".
   if (o.manifest === undefined && !fs.existsSync(file)) return { benchmark: name, functionName: name };
   if (!fs.existsSync(file)) throw new UserError(`manifest ${file} not found: pass --manifest with an existing file`);
-  const entry = loadManifest(file, { namePrefix: o.namePrefix }).benchmarks.find((b) => b.function === name);
-  return entry ? { benchmark: name, functionName: entry.deployedName, entry } : { benchmark: name, functionName: name };
+  const benchmarks = loadManifest(file, { namePrefix: o.namePrefix }).benchmarks;
+  const entry = benchmarks.find((b) => b.function === name);
+  if (entry) return { benchmark: name, functionName: entry.deployedName, entry };
+  const suggestion = didYouMean(name, benchmarks.map((b) => b.function));
+  return { benchmark: name, functionName: name, suggestion };
 }
 
 /**
@@ -59,7 +64,7 @@ export async function resolveTarget(
       ? await client.send(new GetFunctionConfigurationCommand({ FunctionName: named.functionName, Qualifier: o.qualifier }))
       : await getConfiguration(client, named.functionName);
   } catch (err) {
-    if (!unserved(err, o)) throw new UserError(describeAwsError(err, { functionName: shown, region, endpoint: o.endpoint }));
+    if (!unserved(err, o)) throw new UserError(describeAwsError(err, { functionName: shown, region, endpoint: o.endpoint, suggestion: named.suggestion }));
   }
   const provisionedConcurrency = o.qualifier ? await readProvisioned(client, named.functionName, o.qualifier, o, region) : undefined;
   const architecture = (configuration?.Architectures?.[0] ?? named.entry?.architecture ?? "x86_64") as Architecture;

@@ -170,7 +170,8 @@ function salvage(schema: z.ZodType, value: unknown): unknown {
   return undefined;
 }
 
-function didYouMean(word: string, candidates: readonly string[]): string {
+/** ` (did you mean "x"?)` for the nearest candidate when it is near enough, else "". */
+export function didYouMean(word: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return "";
   const best = closest(word, candidates as string[]);
   return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : "";

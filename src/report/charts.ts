@@ -11,23 +11,56 @@ export const CDF_PERCENTILES: readonly number[] = [
   1, 2, 5, ...Array.from({ length: 19 }, (_, i) => (i + 1) * 5).filter((p) => p > 5), 97, 98, 99, 99.5, 99.9, 100,
 ];
 
-const WIDTH = 560;
+/** The page's content width in px (html.ts); each chart's plot is sized to fill it. */
+export const PAGE_WIDTH = 1100;
+/** What a chart spends beside its plot: the y axis and its title, and padding. */
+const AXIS = 90;
+/** Panels of a faceted chart in a row, and the gap between them. */
+const COLUMNS = 2;
+const GAP = 30;
+const WIDTH = PAGE_WIDTH - AXIS;
 
+/** Runs that get a CDF panel each; with more, runs share one panel per function. */
+export const PANEL_PER_RUN_UP_TO = 4;
+
+/**
+ * Latency CDFs, faceted: one panel per run when there are few (client and duration in each), else
+ * one panel per function (its runs in each, client solid, duration dashed). Legends list only what
+ * is drawn: a metric with no values (no REPORT, e.g. an emulator) is left out of the data.
+ */
 export function cdfSpec(runs: Run[]): TopLevelSpec {
-  const values = runs.flatMap((r) => (["clientMs", "durationMs"] as const).flatMap((metric) =>
-    r.summary.metrics().get(metric).quantiles(CDF_PERCENTILES).map(({ p, value }) => ({
-      series: `${r.label} · ${metric === "clientMs" ? "client" : "duration"}`, ms: value, fraction: p / 100,
+  const perRun = runs.length <= PANEL_PER_RUN_UP_TO;
+  const values = runs.flatMap((r) => (["clientMs", "durationMs"] as const).flatMap((m) =>
+    r.summary.metrics().get(m).quantiles(CDF_PERCENTILES).map(({ p, value }) => ({
+      panel: perRun ? r.label : r.benchmark, run: r.label, metric: m === "clientMs" ? "client" : "duration", ms: value, fraction: p / 100,
     }))));
+  const panels = new Set(values.map((v) => v.panel)).size;
+  const columns = Math.max(1, Math.min(COLUMNS, panels));
+  const width = Math.floor((WIDTH - (columns - 1) * GAP) / columns);
+  const metric = { field: "metric", type: "nominal", title: null, sort: ["client", "duration"] } as const;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "Latency CDF (client round trip and REPORT duration)",
-    width: WIDTH, height: 320,
+    title: perRun
+      ? "Latency CDF (client round trip and REPORT duration), one panel per run"
+      : "Latency CDF, one panel per function (solid: client round trip; dashed: REPORT duration)",
     data: { values },
-    mark: { type: "line", point: true, interpolate: "step-after" },
-    encoding: {
-      x: { field: "ms", type: "quantitative", title: "ms (log scale)", scale: { type: "log" } },
-      y: { field: "fraction", type: "quantitative", title: "fraction of invocations", scale: { domain: [0, 1] } },
-      color: { field: "series", type: "nominal", title: null, sort: null, scale: { scheme: "tableau20" }, legend: { orient: "bottom", columns: 3, labelLimit: 320 } },
+    facet: { field: "panel", type: "nominal", title: null, sort: null, header: { labelFontSize: 13, labelFontWeight: "bold" } },
+    columns,
+    spacing: GAP,
+    spec: {
+      width, height: perRun && panels > 2 ? 220 : 300,
+      mark: { type: "line", point: { size: 14 }, interpolate: "step-after" },
+      encoding: {
+        x: { field: "ms", type: "quantitative", title: "ms (log scale)", scale: { type: "log" } },
+        y: { field: "fraction", type: "quantitative", title: "fraction of invocations", scale: { domain: [0, 1] } },
+        ...(perRun
+          ? { color: { ...metric, legend: { orient: "bottom" } } }
+          : {
+            color: { field: "run", type: "nominal", title: null, sort: null, scale: { scheme: "tableau10" }, legend: { orient: "bottom", columns: 4, labelLimit: 320 } },
+            strokeDash: { ...metric, legend: null },
+            detail: { field: "metric" },
+          }),
+      },
     },
   };
 }
@@ -37,15 +70,17 @@ export function coldWarmSpec(runs: Run[]): TopLevelSpec {
     const s = r.summary.metrics(start).get("clientMs").stat();
     return s.p50 === null ? [] : [{ run: r.label, start, p50: s.p50, p90: s.p90 }];
   }));
+  // Only the start kinds drawn: a report with no cold start has no "cold" in its legend.
+  const starts = (["cold", "warm"] as const).filter((k) => values.some((v) => v.start === k));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "Cold and warm starts side by side (client ms, bar p50, tick p90)",
-    width: Math.max(WIDTH, 90 * runs.length), height: 260,
+    width: WIDTH, height: 260,
     data: { values },
     encoding: {
-      x: { field: "run", type: "nominal", title: null, sort: null, axis: { labelAngle: 0 } },
-      xOffset: { field: "start", type: "nominal" },
-      color: { field: "start", type: "nominal", title: "start", scale: { domain: ["cold", "warm"] } },
+      x: { field: "run", type: "nominal", title: null, sort: null, axis: { labelAngle: 0, labelLimit: Math.floor(WIDTH / Math.max(1, runs.length)) - 8 } },
+      xOffset: { field: "start", type: "nominal", scale: { domain: starts } },
+      color: { field: "start", type: "nominal", title: "start", scale: { domain: starts, range: starts.map((k) => (k === "cold" ? "#4c78a8" : "#f58518")) } },
     },
     layer: [
       { mark: "bar", encoding: { y: { field: "p50", type: "quantitative", title: "client ms" } } },
@@ -53,6 +88,9 @@ export function coldWarmSpec(runs: Run[]): TopLevelSpec {
     ],
   };
 }
+
+/** A sweep's two charts share the page's width, side by side. */
+const HALF = Math.floor((WIDTH - GAP - AXIS) / 2);
 
 export function sweepDurationSpec(sweep: Sweep): TopLevelSpec {
   const values = sweep.steps.flatMap((s) => [
@@ -62,13 +100,13 @@ export function sweepDurationSpec(sweep: Sweep): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `${sweep.benchmark}: duration against memory (warm)`,
-    width: WIDTH, height: 260,
+    width: HALF, height: 260,
     data: { values },
     mark: { type: "line", point: true },
     encoding: {
       x: { field: "memoryMb", type: "quantitative", title: "memory MB", scale: { type: "log", base: 2 }, axis: { values: sweep.steps.map((s) => s.memoryMb) } },
       y: { field: "ms", type: "quantitative", title: "duration ms" },
-      color: { field: "stat", type: "nominal", title: null },
+      color: { field: "stat", type: "nominal", title: null, legend: { orient: "top-right" } },
     },
   };
 }
@@ -79,7 +117,7 @@ export function sweepCostSpec(sweep: Sweep): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `${sweep.benchmark}: cost per 1M invocations against memory`,
-    width: WIDTH, height: 260,
+    width: HALF, height: 260,
     data: { values },
     mark: { type: "line", point: true, color: "#b3541e" },
     encoding: {

@@ -2,7 +2,7 @@
 // script, font, image or stylesheet to fetch, so it opens offline and looks the same anywhere.
 import { formatSummary } from "../measure/summary";
 import { formatSweep } from "../measure/sweep";
-import { cdfSpec, coldWarmSpec, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
+import { cdfSpec, coldWarmSpec, PAGE_WIDTH, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
 import { idleSpec } from "./charts-idle";
 import { formatIdle } from "../workload/idle-summary";
 import type { Run, Sweep } from "./load";
@@ -26,10 +26,10 @@ export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date =
     figure("cdf", renderSvg(cdfSpec(runs))),
     figure("cold-warm", renderSvg(coldWarmSpec(runs))),
     ...(runs.some((r) => r.idle.count) ? [figure("idle", renderSvg(idleSpec(runs.map((r) => ({ label: r.label, idle: r.idle.toJson() })))))] : []),
-    ...sweeps.flatMap((s, i) => [
+    ...sweeps.map(async (s, i) => `<div class="pair">${(await Promise.all([
       figure(`sweep-duration-${i}`, renderSvg(sweepDurationSpec(s))),
       figure(`sweep-cost-${i}`, renderSvg(sweepCostSpec(s))),
-    ]),
+    ])).join("")}</div>`),
   ];
   const choices = sweeps.filter((s) => s.choice).map((s) =>
     `<p class="choice"><b>${escape(s.benchmark)}</b>: cheapest ${s.choice!.cheapest} MB, fastest ${s.choice!.fastest} MB, ` +
@@ -40,8 +40,11 @@ export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date =
 <meta charset="utf-8">
 <title>lambda-bench report</title>
 <style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1100px; }
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px auto; padding: 0 24px; color: #222; max-width: ${PAGE_WIDTH}px; }
 figure { margin: 16px 0; }
+figure svg { display: block; max-width: 100%; height: auto; }
+.pair { display: flex; justify-content: space-between; gap: 16px; }
+.pair figure { flex: 1 1 0; min-width: 0; }
 pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 12px; }
 .choice { font-size: 15px; }
 </style>

@@ -31,7 +31,7 @@ export interface Call {
 export type Reply =
   | { kind: "ok"; payload?: string; log?: string; functionError?: string }
   | { kind: "throttle"; retryAfter?: number }
-  | { kind: "status"; status: number; errorType: string }
+  | { kind: "status"; status: number; errorType: string; message?: string }
   | { kind: "reset" }
   | { kind: "hang" };
 
@@ -128,7 +128,8 @@ export class InvokeServer {
     return { cold: idle === 0, provisioned: false, release: () => this.idle.set(key, (this.idle.get(key) ?? 0) + 1) };
   }
 
-  static async start(script: Script, proxyTo?: string, secret?: string): Promise<InvokeServer> {
+  /** Listens on 127.0.0.1, on `port` when given (else a free one). */
+  static async start(script: Script, proxyTo?: string, secret?: string, port = 0): Promise<InvokeServer> {
     let self!: InvokeServer;
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -141,9 +142,11 @@ export class InvokeServer {
       });
     });
     server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as net.AddressInfo;
-    self = new InvokeServer(server, `http://127.0.0.1:${port}`);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
+    self = new InvokeServer(server, `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
     self.secret = secret;
     server.on("connection", (s) => {
       self.sockets.add(s);
@@ -233,7 +236,7 @@ export class InvokeServer {
       case "status":
         this.calls.push({ functionName, status: reply.status, requestId });
         res.writeHead(reply.status, { "content-type": "application/json", "x-amzn-RequestId": requestId, "x-amzn-ErrorType": reply.errorType });
-        return void res.end(JSON.stringify({ message: `${reply.errorType} from the test server` }));
+        return void res.end(JSON.stringify({ message: reply.message ?? `${reply.errorType} from the test server` }));
       case "reset":
         this.calls.push({ functionName, status: 0, requestId });
         return void req.socket.destroy();

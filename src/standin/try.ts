@@ -1,45 +1,30 @@
-// A local stand-in for Lambda, to try `invoke` and `measure` without an AWS account:
-// moto_server for the control plane, and the tests' Invoke server in front of it answering each
-// call after a made-up duration (aes's falls with memory, like CPU-bound code's) with a REPORT
-// tail (the first call, and the first after a configuration change, is a cold start).
-// `npm run try-server`, then use the endpoint it prints. `npm run try-server -- --evict-after 2s`
-// reclaims an instance left idle that long (for `lambda-bench idle`).
-import { createFunction, startMoto } from "./moto";
+// A local stand-in for Lambda, to try `invoke`, `measure`, `sweep` and `report` without an AWS
+// account (src/standin/standin.ts): `npm run try-server` in one terminal, the commands in another.
+// It listens on 127.0.0.1:9001 (PORT to change), so examples can name a fixed endpoint.
+// `npm run try-server -- --evict-after 2s` reclaims an instance left idle that long (for `idle`).
+import { startStandin } from "./standin";
 import { parseDuration } from "../workload/idle-durations";
-import { InvokeServer, logTail } from "./invoke-server";
-import { rng } from "../../benchmarks/map-reduce/src/corpus";
 
 async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 9001);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number; got ${process.env.PORT}`);
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" });
-  const moto = await startMoto();
-  for (const [name, memory, arch] of [["hello", 128, "arm64"], ["aes", 1024, "arm64"]] as const) {
-    await createFunction(moto.endpoint, name, { MemorySize: memory, Architectures: [arch], Timeout: 60 });
-  }
-  const random = rng(42);
-  const memory = { hello: 128, aes: 1024 } as Record<string, number>;
-  const server = await InvokeServer.start(async (call) => {
-    const memoryMb = call.memoryMb ?? memory[call.functionName] ?? 128;
-    // CPU-bound aes gets faster with memory (its CPU share) up to one vCPU at 1769 MB.
-    const base = call.functionName === "aes" ? 38 * 1024 / Math.min(memoryMb, 1769) : 1.2;
-    const durationMs = Math.round(base * (1 + 0.2 * random() + (random() < 0.05 ? 1 : 0)) * 100) / 100;
-    const initMs = call.cold ? Math.round((160 + 40 * random()) * 100) / 100 : undefined;
-    await new Promise((r) => setTimeout(r, durationMs + (initMs ?? 0) + 8));
-    const report = { durationMs, billedMs: Math.ceil(durationMs + (initMs ?? 0)), memoryMb,
-      maxMemoryMb: 70 + Math.floor(10 * random()), ...(initMs !== undefined ? { initMs } : {}) };
-    return { kind: "ok", payload: JSON.stringify({ message: "hello, world" }), log: logTail(call.requestId, report) };
-  }, moto.endpoint);
   const evict = process.argv.indexOf("--evict-after");
+  let evictAfterMs: number | undefined;
   if (evict >= 0) {
     const d = parseDuration(process.argv[evict + 1] ?? "");
     if (!d.ok) throw new Error(`--evict-after: ${d.message}`);
-    server.evictAfterMs = d.ms;
-    console.log(`instances left idle ${process.argv[evict + 1]} are reclaimed`);
+    evictAfterMs = d.ms;
   }
-  console.log(`Lambda stand-in on ${server.endpoint} (functions: hello, aes; region us-east-1; any credentials)`);
-  console.log(`try: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x npx lambda-bench measure aes -n 200 -c 4 --cold 3 --endpoint ${server.endpoint} --region us-east-1`);
+  const standin = await startStandin({ port, evictAfterMs }).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === "EADDRINUSE" ? new Error(`127.0.0.1:${port} is in use: is a try-server already running? Set PORT to use another port`) : err;
+  });
+  const names = standin.functions.map((f) => f.name).join(", ");
+  console.log(`Lambda stand-in on ${standin.endpoint} (functions: ${names}; region us-east-1; any credentials). Ctrl-C stops it.`);
+  if (evictAfterMs !== undefined) console.log(`instances left idle ${process.argv[evict + 1]} are reclaimed`);
+  console.log(`try, in a second terminal: npx lambda-bench measure aes -n 200 -c 4 --cold 3 --endpoint ${standin.endpoint}`);
   const stop = async () => {
-    await server.close();
-    await moto.stop();
+    await standin.stop();
     process.exit(0);
   };
   process.on("SIGINT", stop);
@@ -47,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(`try-server: ${(err as Error).message}`);
   process.exit(1);
 });

@@ -23,7 +23,7 @@ export function registerInvoke(program: Command, io: Io): void {
       const region = await clientRegion(client).catch((err) => { throw new UserError(describeAwsError(err, o)); });
       const res = await client
         .send(new InvokeCommand({ FunctionName: named.functionName, Qualifier: o.qualifier, Payload: payload, LogType: o.log ? "Tail" : "None" }))
-        .catch((err) => { throw new UserError(describeAwsError(err, { ...o, region, functionName: o.qualifier ? `${named.functionName}:${o.qualifier}` : named.functionName })); });
+        .catch((err) => { throw new UserError(describeAwsError(err, { ...o, region, functionName: o.qualifier ? `${named.functionName}:${o.qualifier}` : named.functionName, suggestion: named.suggestion })); });
       const text = res.Payload ? Buffer.from(res.Payload).toString("utf8") : "";
       const log = res.LogResult ? Buffer.from(res.LogResult, "base64").toString("utf8") : undefined;
       if (o.json) {

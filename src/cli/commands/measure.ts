@@ -34,7 +34,8 @@ export function registerMeasure(program: Command, io: Io): void {
         stop.dispose();
       }
       const summary = result.summary.toJson();
-      io.out(o.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+      // A run stopped before its first call has nothing to summarize: the error says it all.
+      if (!(result.fatal && summary.invocations === 0)) io.out(o.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
       if (result.restoreError) throw new UserError(nonceNotRemoved(run.target.functionName, run.describe(result.restoreError)));
       if (result.fatal) throw new UserError(`stopped after ${summary.invocations} invocations: ${run.describe(result.fatal.cause)}`);
       if (summary.interrupted) {

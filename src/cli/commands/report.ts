@@ -1,5 +1,6 @@
 // `lambda-bench report`: summaries of saved runs on stdout, and with --html one offline HTML file.
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Command } from "commander";
 import { loadRuns, ReportInputError } from "../../report/load";
 import { reportHtml, reportText } from "../../report/html";
@@ -12,6 +13,11 @@ export function registerReport(program: Command, io: Io): void {
     .argument("<runs...>", "run .jsonl files, or folders of them")
     .option("--html <file>", "write a self-contained HTML report (opens offline)")
     .action(async (inputs: string[], o: { html?: string }) => {
+      // Checked before anything is read: a long report should not fail at its last step.
+      const htmlDir = o.html ? path.dirname(o.html) : undefined;
+      if (htmlDir && !fs.statSync(htmlDir, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new UserError(`cannot write ${o.html}: folder ${htmlDir} does not exist`);
+      }
       let loaded;
       try {
         loaded = await loadRuns(inputs);

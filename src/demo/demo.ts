@@ -1,0 +1,66 @@
+// `lambda-bench demo`: the whole tool offline. Starts the stand-in (moto_server and the loopback
+// Lambda, on free loopback ports), runs each step of steps.ts through the CLI's own `run()`, stops
+// the stand-in at the end, after a failed step, and on Ctrl-C.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startStandin, type Standin } from "../standin/standin";
+import type { Io } from "../cli/io";
+import { UserError } from "../cli/errors";
+import { DEMO_STEPS, reportFile, type DemoContext, type DemoStep } from "./steps";
+
+/** The package's root manifest: this file is dist/src/demo/demo.js (or src/demo/demo.ts). */
+const ROOT = path.resolve(__dirname, "..", "..", __dirname.split(path.sep).includes("dist") ? ".." : "");
+
+type Run = (argv: string[], io: Io) => Promise<number>;
+
+const shown = (p: string) => {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : p;
+};
+
+export async function demo(run: Run, io: Io, o: { outDir: string; steps?: readonly DemoStep[] }): Promise<void> {
+  const steps = o.steps ?? DEMO_STEPS;
+  try {
+    fs.mkdirSync(o.outDir, { recursive: true });
+  } catch (err) {
+    throw new UserError(`cannot create --out-dir ${o.outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const t0 = process.hrtime.bigint();
+  io.out("Starting the local stand-ins: moto_server (Lambda's control plane) and a loopback Lambda serving hello and aes ...\n");
+  let standin: Standin;
+  try {
+    standin = await startStandin();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UserError(e.code === "ENOENT" ? "moto_server not found: install it with pip install \"moto[server]\"" : `cannot start the stand-in: ${e.message}`);
+  }
+  // Ctrl-C: stop the stand-in (moto is a child process), then leave as an interrupted command does.
+  const onSignal = () => {
+    void standin.stop().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const ctx: DemoContext = { endpoint: standin.endpoint, manifest: shown(path.join(ROOT, "benchmarks.yaml")), outDir: shown(o.outDir) };
+  io.out(`Lambda stand-in on ${ctx.endpoint} (moto_server on ${standin.controlEndpoint}); ` +
+    `the commands below call it with --endpoint ${ctx.endpoint} --region us-east-1.\n`);
+  try {
+    for (const [i, step] of steps.entries()) {
+      const args = step.args(ctx);
+      io.out(`\n[${i + 1}/${steps.length}] ${step.title}\n$ lambda-bench ${args.join(" ")}\n`);
+      let out = "";
+      const code = await run([...args, ...(step.calls ? ["--endpoint", ctx.endpoint, "--region", "us-east-1"] : [])], {
+        out: (s) => { out += s; },
+        err: io.err,
+        errStream: io.errStream,
+      });
+      io.out(step.shorten && code === 0 ? step.shorten(out) : out);
+      if (code !== 0) throw new UserError(`the demo stopped at step ${i + 1} (lambda-bench ${args[0]} exited with ${code})`, code);
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await standin.stop();
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  io.out(`\nDone in ${seconds.toFixed(0)} s; the stand-ins are stopped. The report: ${path.resolve(reportFile(ctx))}\n`);
+}

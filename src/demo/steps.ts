@@ -1,0 +1,75 @@
+// What `lambda-bench demo` runs, in order: each step is a real command of this CLI, run through
+// `run()` as a user would type it. A new step (an open-loop workload, say) is one more entry.
+import * as path from "node:path";
+
+export interface DemoContext {
+  /** The stand-in's Lambda endpoint. */
+  endpoint: string;
+  /** The root manifest (the package's own benchmarks.yaml). */
+  manifest: string;
+  /** Where run files and the report go. */
+  outDir: string;
+}
+
+export interface DemoStep {
+  /** What the step shows, one line. */
+  title: string;
+  /** The command's arguments, as shown to the user. */
+  args: (ctx: DemoContext) => string[];
+  /** Arguments added but not shown: where the stand-in is. */
+  calls?: boolean;
+  /** Shortens the command's output for the demo (the full output is the command's own). */
+  shorten?: (out: string) => string;
+}
+
+/** `--manifest F` unless it is the default one (./benchmarks.yaml), as a user would type it. */
+const manifestArgs = (ctx: DemoContext) => (ctx.manifest === "benchmarks.yaml" ? [] : ["--manifest", ctx.manifest]);
+
+/** The report of every run the demo made. */
+export const reportFile = (ctx: DemoContext) => path.join(ctx.outDir, "demo-report.html");
+
+export const DEMO_STEPS: readonly DemoStep[] = [
+  {
+    title: "What `pulumi up` would create for the root manifest (offline, the real program under Pulumi's mocks)",
+    args: (ctx) => ["plan", ...(ctx.manifest === "benchmarks.yaml" ? [] : [ctx.manifest])],
+    shorten: shortenPlan,
+  },
+  {
+    title: "hello returns at once: Lambda's own overhead, two forced cold starts and 38 warm calls",
+    args: (ctx) => ["measure", "hello", "-n", "40", "-c", "4", "--cold", "2", "--out", path.join(ctx.outDir, "hello.jsonl"), ...manifestArgs(ctx)],
+    calls: true,
+  },
+  {
+    title: "aes is CPU-bound at 1024 MB",
+    args: (ctx) => ["measure", "aes", "-n", "40", "-c", "4", "--cold", "2", "--out", path.join(ctx.outDir, "aes.jsonl"), ...manifestArgs(ctx)],
+    calls: true,
+  },
+  {
+    title: "aes at four memory sizes: its CPU share, duration and cost (the original memory is put back)",
+    args: (ctx) => ["sweep", "aes", "--memory", "256,512,1024,2048", "-n", "16", "-c", "4", "--out", path.join(ctx.outDir, "aes-sweep"), ...manifestArgs(ctx)],
+    calls: true,
+  },
+  {
+    title: "Every run in one offline HTML report, and every summary on stdout",
+    args: (ctx) => ["report", path.join(ctx.outDir, "hello.jsonl"), path.join(ctx.outDir, "aes.jsonl"), path.join(ctx.outDir, "aes-sweep"), "--html", reportFile(ctx)],
+    shorten: shortenReport,
+  },
+];
+
+/** The plan's first benchmark in full, then one line per other top-level resource, then the count. */
+export function shortenPlan(out: string): string {
+  const lines = out.trimEnd().split("\n");
+  const tops = lines.map((l, i) => (l.startsWith("+ ") ? i : -1)).filter((i) => i >= 0);
+  if (tops.length < 2) return out;
+  const kept = lines.slice(0, tops[1]);
+  for (const i of tops.slice(1)) kept.push(lines[i] + (lines[i + 1]?.startsWith("    ") ? "  ..." : ""));
+  const count = lines.find((l) => /^\d+ resources? to create/.test(l));
+  return `${kept.join("\n")}\n${count ?? ""}\n`;
+}
+
+/** What the report printed, counted: its summaries and tables repeat the steps above. */
+export function shortenReport(out: string): string {
+  const heads = out.split("\n").filter((l) => l.startsWith("== "));
+  const sweeps = heads.filter((h) => h.startsWith("== sweep:")).length;
+  return `(${heads.length - sweeps} run summaries and ${sweeps} sweep table${sweeps === 1 ? "" : "s"}, as above, left out here)\n`;
+}

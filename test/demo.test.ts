@@ -1,0 +1,105 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// `lambda-bench demo` as a newcomer runs it: the built CLI in a child process, in an empty folder,
+// offline. Every step succeeds, the stand-in is stopped at the end, and the report it writes opens
+// in headless Chromium with its charts.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import puppeteer from "puppeteer-core";
+import { spawnCli } from "./run-cli";
+import { workspace } from "./fixtures";
+import { DEMO_STEPS } from "../src/demo/steps";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ROOT = path.resolve(__dirname, "..", "..");
+
+const refused = (port: number) => new Promise<boolean>((resolve) => {
+  const s = net.connect(port, "127.0.0.1");
+  s.once("connect", () => { s.destroy(); resolve(false); });
+  s.once("error", () => resolve(true));
+});
+
+/** The stand-in's two ports, as the demo prints them. */
+const ports = (out: string) => {
+  const m = /Lambda stand-in on http:\/\/127\.0\.0\.1:(\d+) \(moto_server on http:\/\/127\.0\.0\.1:(\d+)\)/.exec(out);
+  return m ? [Number(m[1]), Number(m[2])] : [];
+};
+
+describe("demo", function () {
+  this.timeout(120_000);
+  const dir = workspace();
+  let result: { code: number | null; out: string; err: string };
+
+  before(async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    result = await spawnCli(["demo"], { cwd: dir, env }).exited;
+  });
+
+  it("runs every step from the built CLI, offline, and stops the stand-in", async () => {
+    assert.equal(result.code, 0, result.err);
+    assert.equal(result.err, "", "stderr is not a terminal: no progress bar, no warning");
+    const headers = result.out.split("\n").filter((l) => /^\[\d+\/\d+\] /.test(l));
+    assert.deepEqual(headers, DEMO_STEPS.map((s, i) => `[${i + 1}/${DEMO_STEPS.length}] ${s.title}`));
+    assert.match(result.out, /\n\d+ resources to create: /, "the plan's count");
+    assert.match(result.out, /\nhello \(hello, us-east-1, arm64, 128 MB\)\ninvocations 40 {2}errors 0 /);
+    assert.match(result.out, /\naes \(aes, us-east-1, arm64, 1024 MB\)\ninvocations 40 {2}errors 0 /);
+    assert.match(result.out, /\ncheapest \d+ MB {2}fastest 2048 MB {2}balanced \d+ MB /);
+    const report = path.join(dir, "demo", "demo-report.html");
+    assert.ok(result.out.endsWith(`The report: ${report}\n`), result.out.slice(-300));
+    assert.equal(ports(result.out).length, 2, "both ports printed");
+    for (const port of ports(result.out)) assert.ok(await refused(port), `nothing listens on ${port} any more`);
+  });
+
+  it("Ctrl-C stops the stand-in and moto_server, and exits 130", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    const { child, exited } = spawnCli(["demo", "--out-dir", path.join(dir, "interrupted")], { cwd: dir, env });
+    let out = "";
+    await new Promise<void>((resolve) => child.stdout!.on("data", (c) => {
+      out += c;
+      if (out.includes("[2/")) resolve();
+    }));
+    child.kill("SIGINT");
+    const r = await exited;
+    assert.equal(r.code, 130, r.err);
+    const listening = ports(out);
+    assert.equal(listening.length, 2);
+    for (const port of listening) assert.ok(await refused(port), `nothing listens on ${port} any more`);
+  });
+
+  it("its report opens in Chromium with every chart: a CDF panel per function, cold and warm, the sweep", async () => {
+    const html = path.join(dir, "demo", "demo-report.html");
+    assert.ok(fs.existsSync(html));
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1200, height: 900 });
+      await page.goto(`file://${html}`, { waitUntil: "load" });
+      const charts = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("figure[data-chart]")].map((f) => [
+        (f as HTMLElement).dataset.chart,
+        {
+          width: Math.round(f.querySelector("svg")!.getBoundingClientRect().width),
+          lines: f.querySelectorAll("g.mark-line.role-mark path").length,
+          bars: f.querySelectorAll("g.mark-rect.role-mark.layer_0_marks path").length,
+          text: [...f.querySelectorAll("text")].map((t) => t.textContent),
+        },
+      ])));
+      assert.deepEqual(Object.keys(charts), ["cdf", "cold-warm", "sweep-duration-0", "sweep-cost-0"]);
+      // hello's run, aes's run and the sweep's four: six runs, client and duration each.
+      assert.equal(charts.cdf.lines, 12);
+      for (const panel of ["hello", "aes"]) assert.ok(charts.cdf.text.includes(panel), `a CDF panel for ${panel}`);
+      assert.equal(charts["cold-warm"].bars, 12, "a cold and a warm bar per run");
+      assert.equal(charts["sweep-duration-0"].lines, 2);
+      assert.equal(charts["sweep-cost-0"].lines, 1);
+      // The charts fill the page's width (1100 px of content): full-width ones, and the sweep's pair.
+      for (const id of ["cdf", "cold-warm"]) assert.ok(charts[id].width >= 1000, `${id}: ${charts[id].width} px`);
+      assert.ok(charts["sweep-duration-0"].width + charts["sweep-cost-0"].width >= 1000);
+      const top = await page.evaluate(() => Math.ceil(document.querySelector("h2")!.getBoundingClientRect().top));
+      // The README's picture (docs/report.png) is this screenshot, copied by hand.
+      await page.screenshot({ path: path.join(ROOT, "dist", "demo-report.png"), clip: { x: 0, y: 0, width: 1200, height: top } });
+    } finally {
+      await browser.close();
+    }
+  });
+});
