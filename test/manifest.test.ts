@@ -49,15 +49,15 @@ describe("manifest: structure", () => {
           polices: [access_s3]
           build: { context: app, dockerfil: Dockerfile }
     `), [
-      "2:3: unknown key \"memroy\" (did you mean \"memory\"?); allowed here: tag, build, platform, memory, timeout, ephemeralStorage, policies, env",
-      "5:5: unknown key \"polices\" (did you mean \"policies\"?); allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env",
+      "2:3: unknown key \"memroy\" (did you mean \"memory\"?); allowed here: tag, build, platform, memory, timeout, ephemeralStorage, policies, env, logRetention, logFormat",
+      "5:5: unknown key \"polices\" (did you mean \"policies\"?); allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env, logRetention, logFormat, provisionedConcurrency, reservedConcurrency",
       "6:28: unknown key \"dockerfil\" (did you mean \"dockerfile\"?); allowed here: context, dockerfile, args, target",
     ]);
   });
 
   it("offers no suggestion for a key that is nothing like a known one", () => {
     assert.deepEqual(errorsOf(ok("    zzzzzz: 1")), [
-      "4:5: unknown key \"zzzzzz\"; allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env",
+      "4:5: unknown key \"zzzzzz\"; allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env, logRetention, logFormat, provisionedConcurrency, reservedConcurrency",
     ]);
   });
 
@@ -114,7 +114,7 @@ describe("manifest: function and repo", () => {
     ]);
   });
 
-  it("rejects two benchmarks sharing one repo, including through the default", () => {
+  it("rejects two benchmarks pushing one repo and tag, including through the default, with both positions", () => {
     assert.deepEqual(errorsOf(yaml`
       benchmarks:
         - function: Aes
@@ -125,8 +125,8 @@ describe("manifest: function and repo", () => {
           repo: aes
           build: { context: app }
     `), [
-      "4:15: repo \"aes\" is already used by benchmark \"Aes\": give each benchmark its own repo",
-      "7:11: repo \"aes\" is already used by benchmark \"Aes\": give each benchmark its own repo",
+      "4:15: repo \"aes\" with tag \"latest\" is already pushed by benchmark \"Aes\" (2:15): give one of them its own tag or repo",
+      "7:11: repo \"aes\" with tag \"latest\" is already pushed by benchmark \"Aes\" (2:15): give one of them its own tag or repo",
     ]);
   });
 });
