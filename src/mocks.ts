@@ -17,6 +17,8 @@ export interface Registered {
   autonamed: string | undefined;
   /** URNs this resource was known by before (its `aliases`), as the engine resolves them. */
   aliases: string[];
+  /** Whether `pulumi destroy` (or a replacement) leaves the cloud resource in place. */
+  retainOnDelete: boolean;
   /** Paths of the inputs registered as secrets (`registries[0].password`); `inputs` shows their values. */
   secrets: string[];
   /** The resources this one waits for (from its inputs' Outputs and `dependsOn`), as `type name`. */
@@ -142,13 +144,17 @@ export async function runUnderMocks(program: () => unknown, opts: MockOptions = 
   await pulumi.runtime.setMocks(mocks, "lambda-bench", opts.stack ?? "plan", !(opts.deployed ?? false));
   // The mocks are not told a resource's parent and dependencies; the monitor's request carries
   // them, so note them there.
-  const requests = new Map<string, { parent: string; dependencies: string[]; aliases: AliasRequest[] }>();
+  const requests = new Map<string, { parent: string; dependencies: string[]; aliases: AliasRequest[]; retain: boolean }>();
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): Promise<void>;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => register(req, (err, resp) => {
-    if (resp) requests.set(resp.getUrn(), { parent: req.getParent(), dependencies: req.getDependenciesList(), aliases: req.getAliasesList?.() ?? [] });
+    if (resp) {
+      requests.set(resp.getUrn(), {
+        parent: req.getParent(), dependencies: req.getDependenciesList(), aliases: req.getAliasesList?.() ?? [], retain: req.getRetainondelete?.() ?? false,
+      });
+    }
     cb(err, resp);
   });
 
@@ -167,13 +173,13 @@ export async function runUnderMocks(program: () => unknown, opts: MockOptions = 
   const byKey = new Map<string, string>([...requests.keys()].map((urn) => [`${typeOfUrn(urn)}::${nameOf(urn)}`, urn]));
   const resources = mocks.registered.map((r): Registered => {
     const urn = byKey.get(`${r.type}::${r.name}`) ?? "";
-    const { parent, dependencies, aliases } = requests.get(urn) ?? { parent: "", dependencies: [], aliases: [] };
+    const { parent, dependencies, aliases, retain } = requests.get(urn) ?? { parent: "", dependencies: [], aliases: [], retain: false };
     const secrets: string[] = [];
     const inputs = plain(r.inputs, "", secrets) as Record<string, unknown>;
     const dependsOn = dependencies.map((d) => `${typeOfUrn(d)} ${nameOf(d)}`).sort();
     return {
       type: r.type, name: r.name, parent: parent ? nameOf(parent) : null, inputs, autonamed: r.autonamed, secrets, dependsOn, urn,
-      aliases: aliases.map((a) => aliasUrn(a, urn, parent)),
+      aliases: aliases.map((a) => aliasUrn(a, urn, parent)), retainOnDelete: retain,
     };
   });
   const order = (r: Registered) => [r.parent ?? r.name, r.parent === null ? "0" : "1", r.type, r.name].join("\u0000");
@@ -195,6 +201,7 @@ interface RegisterRequest {
   getParent(): string;
   getDependenciesList(): string[];
   getAliasesList?(): AliasRequest[];
+  getRetainondelete?(): boolean;
 }
 
 /** The URN an alias stands for, as the engine computes it from the spec the SDK sent. */
