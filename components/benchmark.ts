@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { explicitRoleName, logGroupName } from "../src/manifest/names";
 import type { Benchmark as BenchmarkSpec } from "../src/manifest/schema";
 import {
-  basicExecutionPolicyArn, inlinePolicy, LAMBDA_TRUST_POLICY, managedAttachmentName, managedPolicyArns, STACK_TAG_KEY,
+  inlinePolicy, LAMBDA_TRUST_POLICY, managedAttachmentName, managedPolicyArns, STACK_TAG_KEY,
 } from "../src/policies";
 import { BENCHMARK_TYPE } from "./repository";
 
@@ -38,6 +38,8 @@ export interface BenchmarkArgs {
   repositoryUrl: pulumi.Output<string>;
   /** The stack's Image of this benchmark's build, and the digest it pushed. */
   image: dockerbuild.Image;
+  /** AWSLambdaBasicExecutionRole in the stack's partition: one Output shared by every benchmark. */
+  basicExecutionArn: pulumi.Output<string>;
 }
 
 /** The alias that provisioned concurrency is configured on. */
@@ -71,7 +73,7 @@ export class Benchmark extends pulumi.ComponentResource {
     const grants: pulumi.Resource[] = [
       new aws.iam.RolePolicyAttachment(`${name}-logs`, {
         role: this.role.name,
-        policyArn: stack.apply((s) => basicExecutionPolicyArn(s.partition)),
+        policyArn: args.basicExecutionArn,
       }, parent),
     ];
     const managed = managedPolicyArns(spec.policies);

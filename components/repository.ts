@@ -35,7 +35,10 @@ export function stackRepository(repo: string, deployedRepo: string, members: rea
   return repository;
 }
 
-/** The URN of a benchmark's component, the parent of its resources in earlier versions. */
-export function componentUrn(fn: string): pulumi.Output<string> {
-  return pulumi.createUrn(fn, BENCHMARK_TYPE);
+/**
+ * The URN of a benchmark's component, the parent of its resources in earlier versions. A plain
+ * string (components are top-level): an Output per alias is a measurable share of a large plan.
+ */
+export function componentUrn(fn: string): string {
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${BENCHMARK_TYPE}::${fn}`;
 }

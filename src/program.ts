@@ -7,6 +7,7 @@ import { Benchmark, LIVE_ALIAS, type StackFacts, type StackNames } from "../comp
 import { buildImage } from "../components/image";
 import { stackRepository } from "../components/repository";
 import { bucketLogicalName } from "./manifest/names";
+import { basicExecutionPolicyArn } from "./policies";
 import type { Manifest } from "./manifest/load";
 import type { Benchmark as BenchmarkSpec } from "./manifest/schema";
 
@@ -99,9 +100,10 @@ export async function defineStack(manifest: Manifest, namePrefix = "", opts: Sta
     await settle();
   }
 
+  const basicExecutionArn = partition.partition.apply(basicExecutionPolicyArn);
   const functions: Record<string, FunctionOutput> = {};
   for (const s of specs) {
-    const c = new Benchmark(s.function, { spec: s, stack, names, repositoryUrl: repositoryUrl(s), image: images.get(buildKey(s))! });
+    const c = new Benchmark(s.function, { spec: s, stack, names, repositoryUrl: repositoryUrl(s), image: images.get(buildKey(s))!, basicExecutionArn });
     functions[s.function] = {
       name: c.function.name, arn: c.function.arn, imageUri: c.imageUri, repositoryUrl: repositoryUrl(s),
       roleArn: c.role.arn, memory: s.memory, timeout: s.timeout, architecture: s.architecture,
