@@ -3,15 +3,14 @@
 // with the position of the node it is about; nothing is thrown until all are known.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isBasicExecutionPolicy, needsDataBucket } from "../policies";
+import { needsDataBucket } from "../policies";
 import { isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { didYouMean, fromZod, offsetOf, salvage, type Issue, type Path } from "./issues";
 import { checkNames, type Named } from "./names";
-import { inlinePolicyProblem, worstInlinePolicySize } from "./policy-size";
+import { checkPolicy, inlinePolicyProblem, worstInlinePolicySize } from "./policy-checks";
 import {
-  ARCHITECTURE, BUCKET_NAME, LIMITS, POLICY_ARN, REPO_NAME, BenchmarkEntry, Defaults, ManifestFile,
-  type Benchmark, type Policy,
+  ARCHITECTURE, LIMITS, REPO_NAME, BenchmarkEntry, Defaults, ManifestFile, type Benchmark,
 } from "./schema";
 
 export interface ManifestError {
@@ -281,21 +280,6 @@ function resolve(
 
 function argPath(i: number, entry: Entry, key: string): Path {
   return origin(i, entry.build?.args?.[key] !== undefined, "build", "args", key);
-}
-
-function checkPolicy(p: Policy, at: Path, functions: ReadonlySet<string>, issues: Issue[]): void {
-  (p.scope ?? []).forEach((name, k) => {
-    const itemPath = [...at, k];
-    if (p.name === "invoke_function" && !functions.has(name)) {
-      issues.push({ path: itemPath, message: `invoke_function names "${name}", which is not a function of this manifest${didYouMean(name, [...functions])}` });
-    } else if (p.name === "access_s3" && !BUCKET_NAME.test(name)) {
-      issues.push({ path: itemPath, message: `access_s3 names "${name}", which is not a valid S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'` });
-    } else if (p.name === "managed" && !POLICY_ARN.test(name)) {
-      issues.push({ path: itemPath, message: `managed names "${name}", which is not an IAM policy ARN (arn:aws:iam::aws:policy/NAME or arn:aws:iam::ACCOUNT:policy/NAME)` });
-    } else if (p.name === "managed" && isBasicExecutionPolicy(name)) {
-      issues.push({ path: itemPath, message: `managed names AWSLambdaBasicExecutionRole, which every benchmark's role always has: remove it` });
-    }
-  });
 }
 
 /**
