@@ -4,7 +4,7 @@ import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { strict as assert } from "node:assert";
 import { ManifestInvalid } from "../src/manifest/load";
 import { autoname, FAKE_ACCOUNT, fakeDigest, runUnderMocks } from "../src/mocks";
-import { plan } from "../src/plan";
+import { plan, planText } from "../src/plan";
 import { manifestFile, workspace } from "./fixtures";
 import { imageOf, loadProgram, REGION, repoUrl, T, yaml } from "./program-support";
 
@@ -112,5 +112,13 @@ describe("program: lambda-bench:buildOnPreview", function () {
     assert.equal(off.length, 2);
     for (const r of off) assert.equal(r.inputs.buildOnPreview, false);
     for (const r of await imagesWith({})) assert.equal(r.inputs.buildOnPreview, true, "docker-build's own default");
+  });
+
+  it("plan --no-build-on-preview passes false the same way, and the text says so", async () => {
+    const file = manifestFile("benchmarks:\n  - function: a1\n    build: {context: app}\n");
+    const rs = await plan(file, { buildOnPreview: false });
+    const image = rs.find((r) => r.type === T.image)!;
+    assert.equal(image.inputs.buildOnPreview, false);
+    assert.match(planText(rs), /1 tag\(s\), not built on preview\)/);
   });
 });
