@@ -18,6 +18,7 @@ function load(config: pulumi.Config, namePrefix: string) {
 export = async () => {
   const config = new pulumi.Config("lambda-bench");
   const namePrefix = config.get("namePrefix") ?? "";
-  const stack = await defineStack(load(config, namePrefix), namePrefix);
+  // Unset: docker-build's own default (it builds on preview).
+  const stack = await defineStack(load(config, namePrefix), namePrefix, { buildOnPreview: config.getBoolean("buildOnPreview") });
   return { functions: stack.functions, ...(stack.dataBucket ? { dataBucket: stack.dataBucket } : {}) };
 };

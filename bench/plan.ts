@@ -56,6 +56,10 @@ const CLASSES: Record<string, (name: string, inputs: any) => pulumi.Resource> = 
   "aws:iam/rolePolicy:RolePolicy": (name, inputs) => new aws.iam.RolePolicy(name, inputs),
   "aws:lambda/function:Function": (name, inputs) => new aws.lambda.Function(name, inputs),
   "aws:s3/bucket:Bucket": (name, inputs) => new aws.s3.Bucket(name, inputs),
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": (name, inputs) => new aws.ecr.LifecyclePolicy(name, inputs),
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => new aws.cloudwatch.LogGroup(name, inputs),
+  "aws:lambda/alias:Alias": (name, inputs) => new aws.lambda.Alias(name, inputs),
+  "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": (name, inputs) => new aws.lambda.ProvisionedConcurrencyConfig(name, inputs),
 };
 
 async function time(fn: () => Promise<number>): Promise<{ ms: number; count: number }> {

@@ -1,11 +1,18 @@
-// One benchmark of the manifest as AWS resources: its ECR repository, the image pushed there, an IAM
-// role with the catalogue's policies, and the Lambda function running that image by digest.
+// One benchmark of the manifest as AWS resources: an IAM role with the catalogue's policies, the
+// function's log group, and the Lambda function running its image by digest (with, when it asks
+// for provisioned concurrency, a published version and the `live` alias). The repository and the
+// image belong to the stack, since benchmarks share them.
 import * as aws from "@pulumi/aws";
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "node:path";
+import { explicitRoleName, logGroupName } from "../src/manifest/names";
 import type { Benchmark as BenchmarkSpec } from "../src/manifest/schema";
-import { inlinePolicy, LAMBDA_TRUST_POLICY, managedPolicyArns } from "../src/policies";
+import {
+  inlinePolicy, LAMBDA_TRUST_POLICY, managedAttachmentName, managedPolicyArns, STACK_TAG_KEY,
+} from "../src/policies";
+import { BENCHMARK_TYPE } from "./repository";
+
+export { BENCHMARK_TYPE };
 
 /** What the provider knows about the stack that policy documents and env values need. */
 export interface StackFacts {
@@ -16,47 +23,34 @@ export interface StackFacts {
   dataBucket: string | undefined;
 }
 
-/**
- * The stack's function names, known from the manifest alone. Kept out of `StackFacts` because
- * every Output a benchmark derives walks and copies its whole value: with the names inside, that
- * was quadratic in the number of benchmarks.
- */
+/** What every benchmark of the stack shares, known without the provider. */
 export interface StackNames {
-  /** Deployed names of every function in the stack. */
-  functions: readonly string[];
   /** Manifest function name -> deployed name. */
   deployedNames: ReadonlyMap<string, string>;
+  /** `<project>/<stack>`: the value of every function's STACK_TAG_KEY tag, and a seed of role names. */
+  stackId: string;
 }
 
 export interface BenchmarkArgs {
   spec: BenchmarkSpec;
   stack: pulumi.Output<StackFacts>;
   names: StackNames;
-  /**
-   * Where the image comes from. `build`: this benchmark builds it, and pushes it to `alsoTag` too
-   * (the repositories of benchmarks with the identical build, when there are any). `digest`: a
-   * sibling built it and pushed it to this benchmark's repository under its tag; use that digest.
-   */
-  image: { build: true; alsoTag?: pulumi.Output<string[]>; registryAuth: RegistryAuth } | { build: false; digest: pulumi.Output<string>; builtBy: pulumi.Resource };
+  repositoryUrl: pulumi.Output<string>;
+  /** The stack's Image of this benchmark's build, and the digest it pushed. */
+  image: dockerbuild.Image;
+  /** AWSLambdaBasicExecutionRole in the stack's partition: one Output shared by every benchmark. */
+  basicExecutionArn: pulumi.Output<string>;
 }
 
-/** ECR credentials for the account's registry: one token serves every repository in it. */
-export interface RegistryAuth {
-  userName: pulumi.Input<string>;
-  /** A secret Output, so the token never shows in plain text in the state or a preview. */
-  password: pulumi.Output<string>;
-}
-
-export const BENCHMARK_TYPE = "lambda-bench:index:Benchmark";
+/** The alias that provisioned concurrency is configured on. */
+export const LIVE_ALIAS = "live";
 
 export class Benchmark extends pulumi.ComponentResource {
-  readonly repository: aws.ecr.Repository;
-  readonly image: dockerbuild.Image | undefined;
-  /** The digest of the image this function runs (`sha256:...`). */
-  readonly digest: pulumi.Output<string>;
   readonly imageUri: pulumi.Output<string>;
   readonly role: aws.iam.Role;
+  readonly logGroup: aws.cloudwatch.LogGroup;
   readonly function: aws.lambda.Function;
+  readonly alias: aws.lambda.Alias | undefined;
 
   constructor(name: string, args: BenchmarkArgs, opts?: pulumi.ComponentResourceOptions) {
     super(BENCHMARK_TYPE, name, {}, opts);
@@ -65,46 +59,32 @@ export class Benchmark extends pulumi.ComponentResource {
     const { spec, names, stack } = args;
     const parent = { parent: this };
 
-    this.repository = new aws.ecr.Repository(name, {
-      name: spec.deployedRepo,
-      // `pulumi destroy` must remove a repository that still holds images.
-      forceDelete: true,
-      imageScanningConfiguration: { scanOnPush: true },
-      // Re-pushing the same tag on every build needs a mutable repository.
-      imageTagMutability: "MUTABLE",
-    }, parent);
-
-    const repositoryUrl = this.repository.repositoryUrl;
-    const ownTag = repositoryUrl.apply((url) => `${url}:${spec.tag}`);
-    if (args.image.build) {
-      this.image = buildImage(name, spec, this.repository, ownTag, args.image, this);
-      this.digest = this.image.digest;
-    } else {
-      this.image = undefined;
-      this.digest = args.image.digest;
-    }
     // By digest: Lambda rejects docker-build's `ref` (repo:tag@digest), and a digest means a retag
     // never changes the function silently while every new build rolls it.
-    // `all`, not an apply nested in an apply: the inner Output's resources are only known once the
-    // outer value is, and a preview would not show the function waiting for its image.
-    this.imageUri = pulumi.all([repositoryUrl, this.digest]).apply(([url, digest]) => `${url}@${digest}`);
+    this.imageUri = pulumi.all([args.repositoryUrl, args.image.digest]).apply(([url, digest]) => `${url}@${digest}`);
 
+    // Autonamed (`<function>-<7 hex>`) unless that would pass IAM's 64 characters.
+    const roleName = explicitRoleName(spec.function, spec.deployedName, names.stackId);
     this.role = new aws.iam.Role(name, {
+      ...(roleName ? { name: roleName } : {}),
       assumeRolePolicy: JSON.stringify(LAMBDA_TRUST_POLICY),
       description: `lambda-bench: execution role of ${spec.deployedName}`,
     }, parent);
     const grants: pulumi.Resource[] = [
       new aws.iam.RolePolicyAttachment(`${name}-logs`, {
         role: this.role.name,
-        policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
+        policyArn: args.basicExecutionArn,
       }, parent),
     ];
-    for (const arn of managedPolicyArns(spec.policies)) {
-      // Named after the policy, not its position, so reordering the list changes nothing.
-      grants.push(new aws.iam.RolePolicyAttachment(`${name}-managed-${arn.split("/").pop()}`, {
-        role: this.role.name,
-        policyArn: arn,
-      }, parent));
+    const managed = managedPolicyArns(spec.policies);
+    for (const arn of managed) {
+      // Named after the policy's owner, path and name, so reordering the list changes nothing and
+      // no two collide. The old name (the last segment) is an alias when it was unambiguous.
+      const { name: attachment, oldName } = managedAttachmentName(name, arn);
+      const unambiguous = managed.filter((a) => managedAttachmentName(name, a).oldName === oldName).length === 1;
+      grants.push(new aws.iam.RolePolicyAttachment(attachment, { role: this.role.name, policyArn: arn }, {
+        parent: this, ...(unambiguous ? { aliases: [{ name: oldName }] } : {}),
+      }));
     }
     if (spec.policies.some((p) => p.name !== "managed")) {
       grants.push(new aws.iam.RolePolicy(`${name}-catalogue`, {
@@ -114,11 +94,16 @@ export class Benchmark extends pulumi.ComponentResource {
           region: s.region,
           accountId: s.accountId,
           dataBucket: s.dataBucket,
-          stackFunctions: names.functions,
+          stackTag: { key: STACK_TAG_KEY, value: names.stackId },
           deployedName: (fn) => names.deployedNames.get(fn) ?? fn,
         }))),
       }, parent));
     }
+
+    // Owned by the stack, so `pulumi destroy` removes the logs, and created before the function,
+    // before Lambda would create it on the first call with no retention.
+    const group = logGroupName(spec.deployedName);
+    this.logGroup = new aws.cloudwatch.LogGroup(name, { name: group, retentionInDays: spec.logRetention }, parent);
 
     // Function references were resolved by the manifest; only `${bucket}` waits for the stack.
     const usesBucket = Object.values(spec.env).some((v) => v.includes("${bucket}"));
@@ -132,55 +117,39 @@ export class Benchmark extends pulumi.ComponentResource {
       role: this.role.arn,
       memorySize: spec.memory,
       timeout: spec.timeout,
-      ...(spec.ephemeralStorage !== undefined ? { ephemeralStorage: { size: spec.ephemeralStorage } } : {}),
+      // Always sent: the attribute is optional and computed, so leaving it out would keep the old size.
+      ephemeralStorage: { size: spec.ephemeralStorage ?? 512 },
+      loggingConfig: { logFormat: spec.logFormat, logGroup: group },
+      // What bare invoke_function grants on (one ABAC statement for the whole stack).
+      tags: { [STACK_TAG_KEY]: names.stackId },
+      ...(spec.provisionedConcurrency !== undefined ? { publish: true } : {}),
+      // Left out when unset: the provider's default is -1, the unreserved pool.
+      ...(spec.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: spec.reservedConcurrency } : {}),
       ...(Object.keys(spec.env).length > 0 ? { environment: { variables } } : {}),
     }, {
       parent: this,
-      // The role must carry its policies before the function first runs; a sibling's image must
-      // be pushed to this repository before the function points at it.
-      dependsOn: args.image.build ? grants : [...grants, args.image.builtBy],
+      // The role must carry its policies before the function first runs, and the image must be
+      // pushed to this benchmark's repository and tag before the function points at it.
+      dependsOn: [this.logGroup, ...grants, args.image],
     });
 
+    if (spec.provisionedConcurrency !== undefined) {
+      this.alias = new aws.lambda.Alias(`${name}-${LIVE_ALIAS}`, {
+        name: LIVE_ALIAS,
+        functionName: this.function.name,
+        functionVersion: this.function.version,
+      }, parent);
+      new aws.lambda.ProvisionedConcurrencyConfig(`${name}-${LIVE_ALIAS}`, {
+        functionName: this.function.name,
+        qualifier: this.alias.name,
+        provisionedConcurrentExecutions: spec.provisionedConcurrency,
+      }, parent);
+    }
+
     this.registerOutputs({
-      repositoryUrl: this.repository.repositoryUrl,
       imageUri: this.imageUri,
       roleArn: this.role.arn,
       functionArn: this.function.arn,
     });
   }
-}
-
-/**
- * The docker-build Image for a benchmark: one platform, pushed to the benchmark's repository (and
- * those of benchmarks with the same build) with ECR credentials. One platform and the embedded
- * (non-exec) buildx keep the push a single-platform manifest without an attestation index,
- * which is the only kind Lambda accepts.
- */
-function buildImage(
-  name: string, spec: BenchmarkSpec, repository: aws.ecr.Repository, ownTag: pulumi.Output<string>,
-  { alsoTag, registryAuth }: { alsoTag?: pulumi.Output<string[]>; registryAuth: RegistryAuth }, parent: pulumi.Resource,
-): dockerbuild.Image {
-  const cacheRef = repository.repositoryUrl.apply((url) => `${url}:buildcache`);
-  return new dockerbuild.Image(name, {
-    // Paths relative to the program's folder, so state does not change between checkouts.
-    context: { location: relativeToProgram(spec.build.context) },
-    dockerfile: { location: relativeToProgram(spec.build.dockerfile) },
-    ...(Object.keys(spec.build.args).length > 0 ? { buildArgs: spec.build.args } : {}),
-    ...(spec.build.target !== undefined ? { target: spec.build.target } : {}),
-    platforms: [spec.platform as dockerbuild.Platform],
-    push: true,
-    tags: alsoTag ? pulumi.all([ownTag, alsoTag]).apply(([own, more]) => [own, ...more]) : [ownTag],
-    registries: [{
-      address: repository.repositoryUrl,
-      username: registryAuth.userName,
-      password: registryAuth.password,
-    }],
-    // ECR's registry cache needs an OCI image manifest, not a manifest list.
-    cacheFrom: [{ registry: { ref: cacheRef } }],
-    cacheTo: [{ registry: { ref: cacheRef, imageManifest: true, ociMediaTypes: true } }],
-  }, { parent });
-}
-
-function relativeToProgram(p: string): string {
-  return path.relative(process.cwd(), p) || ".";
 }

@@ -1,7 +1,8 @@
 // Runs the real program under Pulumi's mocks and records what it registers: `lambda-bench plan`
-// shows it, the tests assert on it. Preview mode leaves provider-computed outputs unknown, as a
-// real `pulumi preview` does; "deployed" mode fills them with plausible fakes so the wiring
-// between resources (ARNs, digests, URLs) can be checked.
+// shows it, the tests assert on it. Preview mode knows what a real `pulumi preview` knows (inputs,
+// and the names the provider's Check picks for autonamed resources) and leaves the rest unknown;
+// "deployed" mode fills provider-computed outputs with plausible fakes so the wiring between
+// resources (ARNs, digests, URLs) can be checked.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 
@@ -10,8 +11,14 @@ export interface Registered {
   name: string;
   /** Logical name of the parent resource, or null for a top-level resource. */
   parent: string | null;
-  /** The inputs as registered; unknown values are null. */
+  /** The inputs as the provider sees them after Check (autonames filled in); unknown values are UNKNOWN. */
   inputs: Record<string, unknown>;
+  /** The input the provider named, when it autonamed this resource (`name`, or `bucket` for S3). */
+  autonamed: string | undefined;
+  /** URNs this resource was known by before (its `aliases`), as the engine resolves them. */
+  aliases: string[];
+  /** Whether `pulumi destroy` (or a replacement) leaves the cloud resource in place. */
+  retainOnDelete: boolean;
   /** Paths of the inputs registered as secrets (`registries[0].password`); `inputs` shows their values. */
   secrets: string[];
   /** The resources this one waits for (from its inputs' Outputs and `dependsOn`), as `type name`. */
@@ -25,6 +32,25 @@ export interface MockOptions {
   accountId?: string;
   region?: string;
   stack?: string;
+  partition?: string;
+}
+
+/** How a value that is only known after deploy is shown, as `pulumi preview` shows it. */
+export const UNKNOWN = "(known after deploy)";
+
+/** The property each autonamed resource type gets from the provider, when the program sets none. */
+const AUTONAMED: Record<string, string> = {
+  "aws:iam/role:Role": "name",
+  "aws:iam/rolePolicy:RolePolicy": "name",
+  "aws:s3/bucket:Bucket": "bucket",
+};
+
+/**
+ * The name Pulumi's autonamer gives a resource: its logical name, `-`, and 7 hex characters. The
+ * real ones are random; these are seeded from the logical name, so a plan is the same every run.
+ */
+export function autoname(logicalName: string): string {
+  return `${logicalName}-${createHash("sha256").update(logicalName).digest("hex").slice(0, 7)}`;
 }
 
 export const FAKE_ACCOUNT = "123456789012";
@@ -36,19 +62,21 @@ export function fakeDigest(inputs: Record<string, unknown>): string {
 }
 
 class RecordingMocks implements pulumi.runtime.Mocks {
-  readonly registered: Pick<Registered, "type" | "name" | "inputs">[] = [];
+  readonly registered: Pick<Registered, "type" | "name" | "inputs" | "autonamed">[] = [];
   constructor(private readonly opts: Required<Omit<MockOptions, "stack">>) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-    this.registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+    const field = AUTONAMED[args.type];
+    const autonamed = field !== undefined && args.inputs[field] === undefined ? field : undefined;
+    const inputs = autonamed ? { ...args.inputs, [autonamed]: autoname(args.name) } : args.inputs;
+    this.registered.push({ type: args.type, name: args.name, inputs, autonamed });
     const id = `${args.name}-id`;
-    return { id, state: this.opts.deployed ? { ...args.inputs, ...this.computed(args) } : args.inputs };
+    return { id, state: this.opts.deployed ? { ...inputs, ...this.computed(args.type, inputs) } : inputs };
   }
 
-  private computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
-    const { accountId, region } = this.opts;
-    const i = args.inputs;
-    switch (args.type) {
+  private computed(type: string, i: Record<string, any>): Record<string, unknown> {
+    const { accountId, region, partition } = this.opts;
+    switch (type) {
       case "aws:ecr/repository:Repository":
         return { repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${i.name}`, registryId: accountId, arn: `arn:aws:ecr:${region}:${accountId}:repository/${i.name}` };
       case "docker-build:index:Image": {
@@ -56,11 +84,15 @@ class RecordingMocks implements pulumi.runtime.Mocks {
         return { digest, ref: `${(i.tags as string[])[0]}@${digest}` };
       }
       case "aws:iam/role:Role":
-        return { name: `${args.name}-0a1b2c3`, arn: `arn:aws:iam::${accountId}:role/${args.name}-0a1b2c3` };
+        return { arn: `arn:${partition}:iam::${accountId}:role/${i.name}` };
       case "aws:lambda/function:Function":
-        return { arn: `arn:aws:lambda:${region}:${accountId}:function:${i.name}` };
+        return { arn: `arn:${partition}:lambda:${region}:${accountId}:function:${i.name}`, version: i.publish ? "1" : "$LATEST" };
+      case "aws:lambda/alias:Alias":
+        return { arn: `arn:${partition}:lambda:${region}:${accountId}:function:${i.functionName}:${i.name}` };
+      case "aws:cloudwatch/logGroup:LogGroup":
+        return { arn: `arn:${partition}:logs:${region}:${accountId}:log-group:${i.name}` };
       case "aws:s3/bucket:Bucket":
-        return { bucket: `${args.name}-0a1b2c3`, arn: `arn:aws:s3:::${args.name}-0a1b2c3` };
+        return { arn: `arn:${partition}:s3:::${i.bucket}` };
       default:
         return {};
     }
@@ -72,7 +104,7 @@ class RecordingMocks implements pulumi.runtime.Mocks {
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId, arn: `arn:aws:iam::${accountId}:user/plan`, id: accountId, userId: "PLAN" };
       case "aws:index/getPartition:getPartition":
-        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+        return { partition: this.opts.partition, dnsSuffix: "amazonaws.com", id: this.opts.partition, reverseDnsPrefix: "com.amazonaws" };
       case "aws:index/getRegion:getRegion":
         return { region, name: region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
       case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
@@ -84,11 +116,11 @@ class RecordingMocks implements pulumi.runtime.Mocks {
 }
 
 /**
- * Unknowns (preview) become null; secrets are shown by value (the mocks' are placeholders) and
+ * Unknowns (preview) become UNKNOWN; secrets are shown by value (the mocks' are placeholders) and
  * their paths noted in `secrets`.
  */
 function plain(value: unknown, path: string, secrets: string[]): unknown {
-  if (pulumi.isUnknown(value)) return null;
+  if (pulumi.isUnknown(value)) return UNKNOWN;
   if (Array.isArray(value)) return value.map((v, i) => plain(v, `${path}[${i}]`, secrets));
   if (value !== null && typeof value === "object") {
     const v = value as Record<string, unknown>;
@@ -106,17 +138,23 @@ function plain(value: unknown, path: string, secrets: string[]): unknown {
  * registered resources, top-level first, each component followed by its children.
  */
 export async function runUnderMocks(program: () => unknown, opts: MockOptions = {}): Promise<Registered[]> {
-  const mocks = new RecordingMocks({ deployed: opts.deployed ?? false, accountId: opts.accountId ?? FAKE_ACCOUNT, region: opts.region ?? "us-east-1" });
+  const mocks = new RecordingMocks({
+    deployed: opts.deployed ?? false, accountId: opts.accountId ?? FAKE_ACCOUNT, region: opts.region ?? "us-east-1", partition: opts.partition ?? "aws",
+  });
   await pulumi.runtime.setMocks(mocks, "lambda-bench", opts.stack ?? "plan", !(opts.deployed ?? false));
   // The mocks are not told a resource's parent and dependencies; the monitor's request carries
   // them, so note them there.
-  const requests = new Map<string, { parent: string; dependencies: string[] }>();
+  const requests = new Map<string, { parent: string; dependencies: string[]; aliases: AliasRequest[]; retain: boolean }>();
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: { getParent(): string; getDependenciesList(): string[] }, cb: (err: unknown, resp?: { getUrn(): string }) => void): Promise<void>;
+    registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): Promise<void>;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => register(req, (err, resp) => {
-    if (resp) requests.set(resp.getUrn(), { parent: req.getParent(), dependencies: req.getDependenciesList() });
+    if (resp) {
+      requests.set(resp.getUrn(), {
+        parent: req.getParent(), dependencies: req.getDependenciesList(), aliases: req.getAliasesList?.() ?? [], retain: req.getRetainondelete?.() ?? false,
+      });
+    }
     cb(err, resp);
   });
 
@@ -135,11 +173,14 @@ export async function runUnderMocks(program: () => unknown, opts: MockOptions = 
   const byKey = new Map<string, string>([...requests.keys()].map((urn) => [`${typeOfUrn(urn)}::${nameOf(urn)}`, urn]));
   const resources = mocks.registered.map((r): Registered => {
     const urn = byKey.get(`${r.type}::${r.name}`) ?? "";
-    const { parent, dependencies } = requests.get(urn) ?? { parent: "", dependencies: [] };
+    const { parent, dependencies, aliases, retain } = requests.get(urn) ?? { parent: "", dependencies: [], aliases: [], retain: false };
     const secrets: string[] = [];
     const inputs = plain(r.inputs, "", secrets) as Record<string, unknown>;
     const dependsOn = dependencies.map((d) => `${typeOfUrn(d)} ${nameOf(d)}`).sort();
-    return { type: r.type, name: r.name, parent: parent ? nameOf(parent) : null, inputs, secrets, dependsOn, urn };
+    return {
+      type: r.type, name: r.name, parent: parent ? nameOf(parent) : null, inputs, autonamed: r.autonamed, secrets, dependsOn, urn,
+      aliases: aliases.map((a) => aliasUrn(a, urn, parent)), retainOnDelete: retain,
+    };
   });
   const order = (r: Registered) => [r.parent ?? r.name, r.parent === null ? "0" : "1", r.type, r.name].join("\u0000");
   const keyed = resources.map((r) => ({ r, key: order(r) }));
@@ -150,4 +191,27 @@ export async function runUnderMocks(program: () => unknown, opts: MockOptions = 
 function typeOfUrn(urn: string): string {
   const qualified = urn.split("::")[2] ?? "";
   return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
+interface AliasRequest {
+  getUrn(): string;
+  getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+interface RegisterRequest {
+  getParent(): string;
+  getDependenciesList(): string[];
+  getAliasesList?(): AliasRequest[];
+  getRetainondelete?(): boolean;
+}
+
+/** The URN an alias stands for, as the engine computes it from the spec the SDK sent. */
+function aliasUrn(alias: AliasRequest, urn: string, parent: string): string {
+  const spec = alias.getSpec();
+  if (!spec) return alias.getUrn();
+  const head = urn.slice(0, urn.indexOf("::", urn.indexOf("::") + 2)); // urn:pulumi:<stack>::<project>
+  const type = spec.getType() || typeOfUrn(urn);
+  const parentUrn = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+  const parentTypes = parentUrn ? (parentUrn.split("::")[2] ?? "") : "";
+  const name = spec.getName() || urn.slice(urn.lastIndexOf("::") + 2);
+  return `${head}::${parentTypes ? `${parentTypes}$` : ""}${type}::${name}`;
 }

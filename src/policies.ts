@@ -16,8 +16,8 @@ export interface PolicyContext {
   accountId: string;
   /** The stack's data bucket, when any benchmark uses it. */
   dataBucket: string | undefined;
-  /** Deployed names of every function in the stack (bare `invoke_function`). */
-  stackFunctions: readonly string[];
+  /** The tag every function of the stack carries (bare `invoke_function` grants on it). */
+  stackTag: { key: string; value: string };
   /** Maps a manifest function name to its deployed name (scoped `invoke_function`). */
   deployedName: (fn: string) => string;
 }
@@ -27,11 +27,31 @@ export interface Statement {
   Effect: "Allow";
   Action: string[];
   Resource: string[];
+  Condition?: Record<string, Record<string, string>>;
 }
 
 export interface PolicyDocument {
   Version: "2012-10-17";
   Statement: Statement[];
+}
+
+/** The key of the tag on every function, naming its stack: `<project>/<stack>`. */
+export const STACK_TAG_KEY = "lambda-bench:stack";
+
+/** AWS's managed policy for CloudWatch Logs, always attached; its ARN names the stack's partition. */
+export function basicExecutionPolicyArn(partition: string): string {
+  return `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`;
+}
+export const isBasicExecutionPolicy = (arn: string) => /^arn:[a-z-]+:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/.test(arn);
+
+/**
+ * The logical name of a `managed` attachment: the owner (`aws` or the account) and the policy's
+ * path and name, which together are unique, unlike the name alone. The old name (the ARN's last
+ * segment) is kept as an alias so existing attachments are not replaced.
+ */
+export function managedAttachmentName(fn: string, arn: string): { name: string; oldName: string } {
+  const m = /^arn:[^:]+:iam::([^:]+):policy\/(.+)$/.exec(arn);
+  return { name: `${fn}-managed-${m ? `${m[1]}/${m[2]}` : arn}`, oldName: `${fn}-managed-${arn.split("/").pop()}` };
 }
 
 /** The trust policy that lets Lambda assume a benchmark's role. */
@@ -46,6 +66,20 @@ export function functionArns(ctx: PolicyContext, deployedNames: readonly string[
     const arn = `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${n}`;
     return [arn, `${arn}:*`];
   });
+}
+
+/**
+ * Bare `invoke_function`: every function of the stack, as one statement of constant size (Lambda's
+ * attribute-based access control): any function, qualified or not, that carries the stack's tag.
+ * Listing every function's ARNs instead grows with the stack and passes IAM's 10,240 characters
+ * at about 80 functions.
+ */
+function stackInvokeStatement(ctx: PolicyContext): Statement {
+  return {
+    Sid: "InvokeStackFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"],
+    Resource: [`arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:*`],
+    Condition: { StringEquals: { [`aws:ResourceTag/${ctx.stackTag.key}`]: ctx.stackTag.value } },
+  };
 }
 
 function s3Statements(ctx: PolicyContext, buckets: readonly string[], sid: string): Statement[] {
@@ -64,18 +98,21 @@ function s3Statements(ctx: PolicyContext, buckets: readonly string[], sid: strin
 export function inlinePolicy(policies: readonly PolicyRef[], ctx: PolicyContext): PolicyDocument | undefined {
   const buckets = new Set<string>();
   const functions = new Set<string>();
+  let wholeStack = false;
   for (const p of policies) {
     if (p.name === "access_s3") {
       if (p.scope) p.scope.forEach((b) => buckets.add(b));
       else if (ctx.dataBucket !== undefined) buckets.add(ctx.dataBucket);
       else throw new Error("access_s3 without a scope needs the stack's data bucket");
     } else if (p.name === "invoke_function") {
-      (p.scope ? p.scope.map(ctx.deployedName) : ctx.stackFunctions).forEach((f) => functions.add(f));
+      if (p.scope) p.scope.map(ctx.deployedName).forEach((f) => functions.add(f));
+      else wholeStack = true;
     }
   }
   const statements: Statement[] = [];
   if (buckets.size > 0) statements.push(...s3Statements(ctx, [...buckets].sort(), "AccessS3"));
-  if (functions.size > 0) {
+  if (wholeStack) statements.push(stackInvokeStatement(ctx)); // it covers every scoped name too
+  else if (functions.size > 0) {
     statements.push({ Sid: "InvokeFunction", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: functionArns(ctx, [...functions].sort()) });
   }
   return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;

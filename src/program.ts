@@ -2,7 +2,12 @@
 // index.ts runs it under the Pulumi engine; `lambda-bench plan` and the tests run it under mocks.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Benchmark, type StackFacts, type StackNames } from "../components/benchmark";
+import * as dockerbuild from "@pulumi/docker-build";
+import { Benchmark, LIVE_ALIAS, type StackFacts, type StackNames } from "../components/benchmark";
+import { buildImage } from "../components/image";
+import { stackRepository } from "../components/repository";
+import { bucketLogicalName } from "./manifest/names";
+import { basicExecutionPolicyArn } from "./policies";
 import type { Manifest } from "./manifest/load";
 import type { Benchmark as BenchmarkSpec } from "./manifest/schema";
 
@@ -16,10 +21,12 @@ export interface FunctionFacts {
   memory: number;
   timeout: number;
   architecture: string;
+  /** The alias to invoke (`live`), when the benchmark has provisioned concurrency on it. */
+  qualifier?: string;
 }
 
 /** An entry as the program returns it: the engine resolves its Outputs into `FunctionFacts`. */
-export type FunctionOutput = { [K in keyof FunctionFacts]: pulumi.Input<FunctionFacts[K]> };
+export type FunctionOutput = { [K in keyof FunctionFacts]: pulumi.Input<NonNullable<FunctionFacts[K]>> };
 
 export interface StackOutputs {
   /**
@@ -45,15 +52,27 @@ export function buildKey(b: BenchmarkSpec): string {
  */
 export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+export interface StackOptions {
+  /** `lambda-bench:buildOnPreview`, passed to every Image; undefined keeps docker-build's default. */
+  buildOnPreview?: boolean;
+}
+
+/** Groups items by a key, keeping their order. */
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const t of items) groups.set(key(t), [...(groups.get(key(t)) ?? []), t]);
+  return groups;
+}
+
 /**
- * Declares every resource of the manifest. Names come from function names only and the work is
- * done in name order, so the manifest's order never reaches AWS.
+ * Declares every resource of the manifest. Names come from function, repository and build names
+ * only, and the work is done in name order, so the manifest's order never reaches AWS.
  */
-export async function defineStack(manifest: Manifest, namePrefix = ""): Promise<StackOutputs> {
+export async function defineStack(manifest: Manifest, namePrefix = "", opts: StackOptions = {}): Promise<StackOutputs> {
   const specs = [...manifest.benchmarks].sort((a, b) => a.function.localeCompare(b.function));
 
   const bucket = manifest.usesBucket
-    ? new aws.s3.Bucket(`${namePrefix}lambda-bench-data`.toLowerCase(), { forceDestroy: true })
+    ? new aws.s3.Bucket(bucketLogicalName(namePrefix), { forceDestroy: true })
     : undefined;
   const [identity, partition, region] = [aws.getCallerIdentityOutput(), aws.getPartitionOutput(), aws.getRegionOutput()];
   // The account's default registry: its token authorizes pushes to every repository the stack owns.
@@ -63,41 +82,34 @@ export async function defineStack(manifest: Manifest, namePrefix = ""): Promise<
     .all([identity.accountId, partition.partition, region.region, bucket?.bucket])
     .apply(([accountId, part, reg, dataBucket]) => ({ accountId, partition: part, region: reg, dataBucket }));
   const names: StackNames = {
-    functions: specs.map((s) => s.deployedName),
     deployedNames: new Map(specs.map((s) => [s.function, s.deployedName])),
+    stackId: `${pulumi.getProject()}/${pulumi.getStack()}`,
   };
 
-  // Identical builds are built once, by the first benchmark of the group in name order, and pushed
-  // to every member's repository. The members' repositories and the builder's digest are wired
-  // with a deferred output, as the builder exists before the members' repositories do.
-  const groups = new Map<string, BenchmarkSpec[]>();
-  for (const s of specs) groups.set(buildKey(s), [...(groups.get(buildKey(s)) ?? []), s]);
-  const components = new Map<string, Benchmark>();
-  for (const members of groups.values()) {
-    const [builder, ...others] = members;
-    const [alsoTag, resolveTags] = others.length > 0 ? pulumi.deferredOutput<string[]>() : [undefined, undefined];
-    const built = new Benchmark(builder.function, { spec: builder, stack, names, image: { build: true, alsoTag, registryAuth } });
-    components.set(builder.function, built);
+  // Repositories first, one per ECR name, then one Image per distinct build pushing to every
+  // member's repository and tag, then the benchmarks.
+  const repositoryUrls = new Map<string, pulumi.Output<string>>();
+  for (const [repo, members] of [...groupBy(specs, (s) => s.repo)].sort(([a], [b]) => a.localeCompare(b))) {
+    repositoryUrls.set(repo, stackRepository(repo, members[0].deployedRepo, members.map((m) => m.function)).repositoryUrl);
     await settle();
-    const memberTags: pulumi.Output<string>[] = [];
-    for (const spec of others) {
-      const member = new Benchmark(spec.function, {
-        spec, stack, names, image: { build: false, digest: built.digest, builtBy: built.image! },
-      });
-      components.set(spec.function, member);
-      memberTags.push(member.repository.repositoryUrl.apply((url) => `${url}:${spec.tag}`));
-      await settle();
-    }
-    resolveTags?.(pulumi.all(memberTags));
+  }
+  const repositoryUrl = (s: BenchmarkSpec) => repositoryUrls.get(s.repo)!;
+  const images = new Map<string, dockerbuild.Image>();
+  for (const [key, members] of groupBy(specs, buildKey)) {
+    images.set(key, buildImage({ members, repositoryUrl, registryAuth, buildOnPreview: opts.buildOnPreview }));
+    await settle();
   }
 
+  const basicExecutionArn = partition.partition.apply(basicExecutionPolicyArn);
   const functions: Record<string, FunctionOutput> = {};
   for (const s of specs) {
-    const c = components.get(s.function)!;
+    const c = new Benchmark(s.function, { spec: s, stack, names, repositoryUrl: repositoryUrl(s), image: images.get(buildKey(s))!, basicExecutionArn });
     functions[s.function] = {
-      name: c.function.name, arn: c.function.arn, imageUri: c.imageUri, repositoryUrl: c.repository.repositoryUrl,
+      name: c.function.name, arn: c.function.arn, imageUri: c.imageUri, repositoryUrl: repositoryUrl(s),
       roleArn: c.role.arn, memory: s.memory, timeout: s.timeout, architecture: s.architecture,
+      ...(c.alias ? { qualifier: LIVE_ALIAS } : {}),
     };
+    await settle();
   }
   return { functions, dataBucket: bucket?.bucket };
 }

@@ -38,7 +38,7 @@ describe("cli: validate and plan", function () {
     assert.equal(r.out, "");
     assert.deepEqual(r.err.trimEnd().split("\n"), [
       `${file}:3:13: memory must be a whole number of MB from 128 to 10240; got "lots"`,
-      `${file}:4:5: unknown key "polices" (did you mean "policies"?); allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env`,
+      `${file}:4:5: unknown key "polices" (did you mean "policies"?); allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env, logRetention, logFormat, provisionedConcurrency, reservedConcurrency`,
       "2 errors",
     ]);
   });
@@ -59,7 +59,7 @@ describe("cli: validate and plan", function () {
     }
   });
 
-  it("plan --json: every resource with type, name, parent and inputs; unknowns null", () => {
+  it("plan --json: every resource with type, name, parent and inputs; unknowns \"(known after deploy)\"", () => {
     const r = cli(["plan", "--json"]);
     assert.equal(r.code, 0, r.err);
     const { resources } = JSON.parse(r.out);
@@ -70,7 +70,7 @@ describe("cli: validate and plan", function () {
     assert.equal(hello.parent, "hello");
     assert.equal(hello.inputs.packageType, "Image");
     assert.deepEqual(hello.inputs.architectures, ["arm64"]);
-    assert.equal(hello.inputs.imageUri, null);
+    assert.equal(hello.inputs.imageUri, "(known after deploy)");
     const bench = resources.find((x: any) => x.type === "lambda-bench:index:Benchmark" && x.name === "hello");
     assert.equal(bench.parent, null);
   });
@@ -78,7 +78,7 @@ describe("cli: validate and plan", function () {
   it("plan: a tree and a count; an invalid manifest prints errors and registers nothing", () => {
     const r = cli(["plan"]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^\+ lambda-bench:index:Benchmark {2}hello\n {4}\+ aws:ecr\/repository:Repository {2}hello/m);
+    assert.match(r.out, /^\+ aws:ecr\/repository:Repository {2}hello {2}\(hello\)\n\+ lambda-bench:index:Benchmark {2}hello\n {4}\+ aws:cloudwatch\/logGroup:LogGroup {2}hello/m);
     assert.match(r.out, /\n\d+ resources to create: /);
     const bad = manifestFile("benchmarks:\n  - function: a1\n");
     const b = cli(["plan", bad]);

@@ -49,15 +49,15 @@ describe("manifest: structure", () => {
           polices: [access_s3]
           build: { context: app, dockerfil: Dockerfile }
     `), [
-      "2:3: unknown key \"memroy\" (did you mean \"memory\"?); allowed here: tag, build, platform, memory, timeout, ephemeralStorage, policies, env",
-      "5:5: unknown key \"polices\" (did you mean \"policies\"?); allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env",
+      "2:3: unknown key \"memroy\" (did you mean \"memory\"?); allowed here: tag, build, platform, memory, timeout, ephemeralStorage, policies, env, logRetention, logFormat",
+      "5:5: unknown key \"polices\" (did you mean \"policies\"?); allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env, logRetention, logFormat, provisionedConcurrency, reservedConcurrency",
       "6:28: unknown key \"dockerfil\" (did you mean \"dockerfile\"?); allowed here: context, dockerfile, args, target",
     ]);
   });
 
   it("offers no suggestion for a key that is nothing like a known one", () => {
     assert.deepEqual(errorsOf(ok("    zzzzzz: 1")), [
-      "4:5: unknown key \"zzzzzz\"; allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env",
+      "4:5: unknown key \"zzzzzz\"; allowed here: function, repo, tag, build, platform, memory, timeout, ephemeralStorage, policies, env, logRetention, logFormat, provisionedConcurrency, reservedConcurrency",
     ]);
   });
 
@@ -114,7 +114,7 @@ describe("manifest: function and repo", () => {
     ]);
   });
 
-  it("rejects two benchmarks sharing one repo, including through the default", () => {
+  it("rejects two benchmarks pushing one repo and tag, including through the default, with both positions", () => {
     assert.deepEqual(errorsOf(yaml`
       benchmarks:
         - function: Aes
@@ -125,8 +125,8 @@ describe("manifest: function and repo", () => {
           repo: aes
           build: { context: app }
     `), [
-      "4:15: repo \"aes\" is already used by benchmark \"Aes\": give each benchmark its own repo",
-      "7:11: repo \"aes\" is already used by benchmark \"Aes\": give each benchmark its own repo",
+      "4:15: repo \"aes\" with tag \"latest\" is already pushed by benchmark \"Aes\" (2:15): give one of them its own tag or repo",
+      "7:11: repo \"aes\" with tag \"latest\" is already pushed by benchmark \"Aes\" (2:15): give one of them its own tag or repo",
     ]);
   });
 });
@@ -197,56 +197,6 @@ describe("manifest: build", () => {
   it("rejects non-scalar build args", () => {
     assert.deepEqual(errorsOf(ok("    tag: v1\n").replace("docker/Dockerfile.Lambda }", "docker/Dockerfile.Lambda, args: { a: [1] } }")), [
       "3:77: a build arg must be a string, number or boolean; got a list",
-    ]);
-  });
-});
-
-describe("manifest: policies", () => {
-  it("accepts bare and scoped catalogue entries", () => {
-    const m = validOf(yaml`
-      benchmarks:
-        - function: driver
-          build: { context: app }
-          policies:
-            - access_s3
-            - invoke_function: [mapper]
-            - access_s3: [my-bucket]
-            - managed: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-        - function: mapper
-          build: { context: app }
-    `);
-    assert.deepEqual(m.benchmarks[0].policies.map((p) => [p.name, p.scope]), [
-      ["access_s3", undefined], ["invoke_function", ["mapper"]], ["access_s3", ["my-bucket"]],
-      ["managed", ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]],
-    ]);
-    assert.equal(m.usesBucket, true, "bare access_s3 needs the data bucket");
-  });
-
-  it("rejects unknown catalogue names and a bare managed", () => {
-    assert.deepEqual(errorsOf(ok("    policies: [s3_access, managed]")), [
-      "4:16: unknown policy \"s3_access\": use one of access_s3, invoke_function",
-      "4:27: unknown policy \"managed\": use one of access_s3, invoke_function (managed needs a list: {managed: [...]})",
-    ]);
-  });
-
-  it("rejects scoped forms with other keys, two keys, or an empty list", () => {
-    assert.deepEqual(errorsOf(ok("    policies:\n      - {s3: [a]}\n      - {access_s3: [aaa], invoke_function: [aes]}\n      - {access_s3: []}")), [
-      "5:9: a scoped policy is a map with one key, one of access_s3, invoke_function, managed; got keys s3",
-      "6:9: a scoped policy is a map with one key, one of access_s3, invoke_function, managed; got keys access_s3, invoke_function",
-      "7:21: access_s3 scope must be a non-empty list of names; got a list",
-    ]);
-  });
-
-  it("requires invoke_function names to be functions of this manifest", () => {
-    assert.deepEqual(errorsOf(ok("    policies:\n      - invoke_function: [aes, mappr]\n  - function: mapper\n    build: {context: app}")), [
-      "5:32: invoke_function names \"mappr\", which is not a function of this manifest (did you mean \"mapper\"?)",
-    ]);
-  });
-
-  it("checks bucket names and managed policy ARNs", () => {
-    assert.deepEqual(errorsOf(ok("    policies:\n      - access_s3: [My_Bucket]\n      - managed: [AmazonS3ReadOnlyAccess]")), [
-      "5:21: access_s3 names \"My_Bucket\", which is not a valid S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'",
-      "6:19: managed names \"AmazonS3ReadOnlyAccess\", which is not an IAM policy ARN (arn:aws:iam::aws:policy/NAME or arn:aws:iam::ACCOUNT:policy/NAME)",
     ]);
   });
 });

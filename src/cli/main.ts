@@ -7,6 +7,7 @@ import { UserError } from "./errors";
 import type { Io } from "./io";
 import { registerIdle } from "./commands/idle";
 import { registerDemo } from "./commands/demo";
+import { registerDoctor } from "./commands/doctor";
 import { registerInvoke } from "./commands/invoke";
 import { registerMeasure } from "./commands/measure";
 import { registerPlan } from "./commands/plan";
@@ -23,7 +24,9 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .version(versionText(), "-V, --version", "print the version (and the git commit, in a checkout)");
-  for (const register of [registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerDemo]) {
+  for (const register of [
+    registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerDemo, registerDoctor,
+  ]) {
     register(program, io);
   }
   return program;

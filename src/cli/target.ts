@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import {
   GetFunctionConfigurationCommand, GetProvisionedConcurrencyConfigCommand, type FunctionConfiguration, type LambdaClient,
 } from "@aws-sdk/client-lambda";
-import { didYouMean, loadManifest } from "../manifest/load";
+import { loadManifest } from "../manifest/load";
+import { didYouMean } from "../manifest/issues";
 import type { Benchmark } from "../manifest/schema";
 import { getConfiguration } from "../measure/configuration";
 import { pricesFor, type Architecture } from "../measure/pricing";

@@ -3,13 +3,14 @@
 // with the position of the node it is about; nothing is thrown until all are known.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closest, distance } from "fastest-levenshtein";
 import { needsDataBucket } from "../policies";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import { isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
+import { didYouMean, fromZod, offsetOf, salvage, type Issue, type Path } from "./issues";
+import { checkNames, type Named } from "./names";
+import { checkPolicy, inlinePolicyProblem, worstInlinePolicySize } from "./policy-checks";
 import {
-  ARCHITECTURE, BUCKET_NAME, LIMITS, POLICY_ARN, REPO_NAME, BenchmarkEntry, Defaults, ManifestFile, knownKeysAt,
-  type Benchmark, type Policy,
+  ARCHITECTURE, LIMITS, REPO_NAME, BenchmarkEntry, Defaults, ManifestFile, type Benchmark,
 } from "./schema";
 
 export interface ManifestError {
@@ -64,8 +65,6 @@ export function loadManifest(file: string, opts: LoadOptions = {}): Manifest {
 const MAX_BUCKET_NAME = 63;
 const REF = /\$\{([^}]*)\}/g;
 
-type Path = readonly PropertyKey[];
-interface Issue { path: Path; message: string; onKey?: boolean }
 
 /**
  * Validates manifest text. `file` names it in errors and anchors relative build paths (its folder).
@@ -111,89 +110,12 @@ export function parseManifest(text: string, file: string, opts: LoadOptions = {}
       .map((b) => (b as { function?: unknown } | null)?.function)
       .filter((f): f is string => typeof f === "string"),
   );
-  const benchmarks = resolve(entries, defaults, allFunctions, path.dirname(file), opts, issues, doc);
+  const where = (p: Path) => { const { line, col } = lineCounter.linePos(offsetOf(doc, { path: p })); return `${line}:${col}`; };
+  const benchmarks = resolve(entries, defaults, allFunctions, path.dirname(file), opts, issues, doc, where);
 
   const errors = dedupe(issues.map((iss) => at(offsetOf(doc, iss), iss.message)));
   if (errors.length > 0) return { errors: sortErrors(errors) };
   return { manifest: { file, benchmarks, usesBucket: benchmarks.some((b) => b.usesBucket) }, errors: [] };
-}
-
-function fromZod(zodIssues: readonly z.core.$ZodIssue[]): Issue[] {
-  return zodIssues.flatMap((iss): Issue[] => {
-    if (iss.code === "unrecognized_keys") {
-      const known = knownKeysAt(iss.path);
-      return iss.keys.map((key) => ({
-        path: [...iss.path, key],
-        onKey: true,
-        message: `unknown key "${key}"${didYouMean(key, known)}${known.length ? `; allowed here: ${known.join(", ")}` : ""}`,
-      }));
-    }
-    if (iss.code === "invalid_key") {
-      return [{ path: iss.path, onKey: true, message: iss.issues[0]?.message ?? iss.message }];
-    }
-    return [{ path: iss.path, message: iss.message }];
-  });
-}
-
-/**
- * The parts of a value that pass their own schema: fields of maps, entries of records, items of
- * lists (left sparse so indices still name positions). Schema errors are already reported by the
- * full parse; this keeps what is good for the whole-file rules. Undefined when nothing is usable.
- */
-function salvage(schema: z.ZodType, value: unknown): unknown {
-  const whole = schema.safeParse(value);
-  if (whole.success) return whole.data;
-  const s = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
-  const isMapValue = value !== null && typeof value === "object" && !Array.isArray(value);
-  if (s instanceof z.ZodObject && isMapValue) {
-    const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(s.shape as Record<string, z.ZodType>)) {
-      const v = (value as Record<string, unknown>)[key];
-      const good = v === undefined ? undefined : salvage(field, v);
-      if (good !== undefined) out[key] = good;
-    }
-    return out;
-  }
-  if (s instanceof z.ZodRecord && isMapValue) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([k, v]) => (s.keyType as z.ZodType).safeParse(k).success && (s.valueType as z.ZodType).safeParse(v).success);
-    return Object.fromEntries(entries);
-  }
-  if (s instanceof z.ZodArray && Array.isArray(value)) {
-    const out: unknown[] = new Array(value.length);
-    value.forEach((v, i) => {
-      const good = salvage(s.element as z.ZodType, v);
-      if (good !== undefined) out[i] = good;
-    });
-    return out;
-  }
-  return undefined;
-}
-
-/** ` (did you mean "x"?)` for the nearest candidate when it is near enough, else "". */
-export function didYouMean(word: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return "";
-  const best = closest(word, candidates as string[]);
-  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : "";
-}
-
-/** The source offset of the node a path names, or of its deepest existing ancestor. */
-function offsetOf(doc: Document, issue: Issue): number {
-  let node: unknown = doc.contents;
-  let key: Node | undefined;
-  for (const seg of issue.path) {
-    if (isMap(node)) {
-      const pair = (node.items as Pair[]).find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
-      if (!pair) break;
-      key = pair.key as Node;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
-      key = undefined;
-      node = node.items[seg];
-    } else break;
-  }
-  const target = issue.onKey && key ? key : (node as Node | null | undefined)?.range ? (node as Node) : key;
-  return target?.range?.[0] ?? 0;
 }
 
 function sortErrors(errors: ManifestError[]): ManifestError[] {
@@ -215,11 +137,13 @@ function origin(i: number, entryHas: boolean, ...rest: PropertyKey[]): Path {
 
 function resolve(
   entries: { i: number; entry: Entry }[], defaults: DefaultsT, allFunctions: ReadonlySet<string>,
-  baseDir: string, opts: LoadOptions, issues: Issue[], doc: Document,
+  baseDir: string, opts: LoadOptions, issues: Issue[], doc: Document, where: (p: Path) => string,
 ): Benchmark[] {
   const prefix = opts.namePrefix ?? "";
   const functions = new Map<string, number>();
-  const repos = new Map<string, string>();
+  /** `repo:tag` -> the benchmark pushing it and where its tag is written. */
+  const images = new Map<string, { fn: string; at: Path }>();
+  const named: Named[] = [];
   const out: Benchmark[] = [];
 
   for (const { i, entry } of entries) {
@@ -233,11 +157,15 @@ function resolve(
     if (entry.repo === undefined && !REPO_NAME.test(repo)) {
       issues.push({ path: ["benchmarks", i, "function"], message: `the default repo "${repo}" (the function name, lower-cased) is not a valid ECR repository name: set repo explicitly` });
     }
+    // One repository may hold several benchmarks' images (vSwarm's map-reduce: three tags), never
+    // two images under one tag.
     const repoPath: Path = ["benchmarks", i, entry.repo === undefined ? "function" : "repo"];
-    const other = repos.get(repo);
+    const tag = entry.tag ?? defaults.tag ?? "latest";
+    const tagPath: Path = entry.tag !== undefined ? ["benchmarks", i, "tag"] : defaults.tag !== undefined ? ["defaults", "tag"] : repoPath;
+    const other = images.get(`${repo}:${tag}`);
     if (other && !(duplicate && entry.repo === undefined)) { // a repeated function already says it
-      issues.push({ path: repoPath, message: `repo "${repo}" is already used by benchmark "${other}": give each benchmark its own repo` });
-    } else repos.set(repo, fn);
+      issues.push({ path: repoPath, message: `repo "${repo}" with tag "${tag}" is already pushed by benchmark "${other.fn}" (${where(other.at)}): give one of them its own tag or repo` });
+    } else if (!other) images.set(`${repo}:${tag}`, { fn, at: tagPath });
 
     // build: defaults and the entry merge key by key; args merge key by key too.
     const build = { ...defaults.build, ...entry.build, args: { ...defaults.build?.args, ...entry.build?.args } };
@@ -265,6 +193,10 @@ function resolve(
     const policiesFrom = origin(i, entry.policies !== undefined, "policies");
     policies.forEach((p, j) => // sparse where items were invalid: forEach skips those
       checkPolicy(p, [...policiesFrom, j, p.name], allFunctions, issues));
+    const policyProblem = inlinePolicyProblem(fn, worstInlinePolicySize(policies.filter(Boolean), (f) => prefix + f));
+    if (policyProblem) issues.push({ path: policiesFrom, message: policyProblem });
+    let bucketFrom: Path | undefined = needsDataBucket(policies)
+      ? [...policiesFrom, policies.findIndex((p) => p?.name === "access_s3" && !p.scope)] : undefined;
 
     // env: defaults then the entry, key by key; each value remembers where it was written.
     const env: Record<string, string> = {};
@@ -284,6 +216,7 @@ function resolve(
       env[k] = v.replace(REF, (whole, ref: string) => {
         if (ref === "bucket") {
           usesBucket = true;
+          bucketFrom ??= envFrom[k];
           sized[k] = sized[k].replace(whole, "b".repeat(MAX_BUCKET_NAME));
           return whole; // filled in by the program once the bucket has a name
         }
@@ -306,18 +239,30 @@ function resolve(
       issues.push({ path: origin(i, entry.env !== undefined, "env"), message: `env of "${fn}" is ${envBytes} bytes as Lambda counts it (JSON of all keys and values, \${bucket} as ${MAX_BUCKET_NAME} characters); the limit is ${LIMITS.envBytes}: shorten or drop values` });
     }
 
+    const { provisionedConcurrency: provisioned, reservedConcurrency: reserved } = entry;
+    if (provisioned !== undefined && reserved !== undefined && provisioned > reserved) {
+      issues.push({ path: ["benchmarks", i, "provisionedConcurrency"], message: `provisionedConcurrency ${provisioned} is more than reservedConcurrency ${reserved}: Lambda provisions at most the reserved concurrency` });
+    }
+
     const platform = entry.platform ?? defaults.platform ?? "linux/amd64";
+    const deployedName = prefix + fn;
+    const deployedRepo = prefix.toLowerCase() + repo;
+    named.push({ fn, deployedName, deployedRepo, at: { function: ["benchmarks", i, "function"], repo: repoPath, bucket: bucketFrom } });
     out.push({
       function: fn,
       repo,
-      deployedName: prefix + fn,
-      deployedRepo: prefix.toLowerCase() + repo,
-      tag: entry.tag ?? defaults.tag ?? "latest",
+      deployedName,
+      deployedRepo,
+      tag,
       platform,
       architecture: ARCHITECTURE[platform],
       memory: entry.memory ?? defaults.memory ?? LIMITS.memory.default,
       timeout: entry.timeout ?? defaults.timeout ?? LIMITS.timeout.default,
       ephemeralStorage: entry.ephemeralStorage ?? defaults.ephemeralStorage,
+      logRetention: entry.logRetention ?? defaults.logRetention ?? LIMITS.logRetention.default,
+      logFormat: entry.logFormat ?? defaults.logFormat ?? "Text",
+      provisionedConcurrency: provisioned,
+      reservedConcurrency: reserved,
       build: {
         context: contextAbs,
         dockerfile: dockerfileAbs,
@@ -329,24 +274,12 @@ function resolve(
       usesBucket,
     });
   }
+  checkNames(named, prefix, issues);
   return out;
 }
 
 function argPath(i: number, entry: Entry, key: string): Path {
   return origin(i, entry.build?.args?.[key] !== undefined, "build", "args", key);
-}
-
-function checkPolicy(p: Policy, at: Path, functions: ReadonlySet<string>, issues: Issue[]): void {
-  (p.scope ?? []).forEach((name, k) => {
-    const itemPath = [...at, k];
-    if (p.name === "invoke_function" && !functions.has(name)) {
-      issues.push({ path: itemPath, message: `invoke_function names "${name}", which is not a function of this manifest${didYouMean(name, [...functions])}` });
-    } else if (p.name === "access_s3" && !BUCKET_NAME.test(name)) {
-      issues.push({ path: itemPath, message: `access_s3 names "${name}", which is not a valid S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'` });
-    } else if (p.name === "managed" && !POLICY_ARN.test(name)) {
-      issues.push({ path: itemPath, message: `managed names "${name}", which is not an IAM policy ARN (arn:aws:iam::aws:policy/NAME or arn:aws:iam::ACCOUNT:policy/NAME)` });
-    }
-  });
 }
 
 /**

@@ -34,10 +34,16 @@ export const ARCHITECTURE: Record<Platform, "x86_64" | "arm64"> = {
 
 export const LIMITS = {
   memory: { min: 128, max: 10240, default: 128 },
+  /** Days CloudWatch Logs keeps a log group's events; 0 keeps them forever. */
+  logRetention: { values: [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], default: 14 },
   timeout: { min: 1, max: 900, default: 30 },
   ephemeralStorage: { min: 512, max: 10240 },
   envBytes: 4096,
+  /** IAM's limit on the aggregate size of a role's inline policies, whitespace not counted. */
+  inlinePolicyChars: 10240,
 } as const;
+
+export const LOG_FORMATS = ["Text", "JSON"] as const;
 
 const describe = (v: unknown): string =>
   v === undefined ? "nothing" : v === null ? "null" : Array.isArray(v) ? "a list" :
@@ -132,6 +138,21 @@ const shared = {
   ephemeralStorage: int("ephemeralStorage", LIMITS.ephemeralStorage.min, LIMITS.ephemeralStorage.max, "MB").optional(),
   policies: z.array(Policy, { error: (iss) => `policies must be a list; got ${describe(iss.input)}` }).optional(),
   env: Env.optional(),
+  logRetention: z.number({ error: (iss) => `logRetention must be a number of days; got ${describe(iss.input)}` }).refine((n) => (LIMITS.logRetention.values as readonly number[]).includes(n), {
+    error: (iss) => `logRetention must be a number of days CloudWatch Logs accepts (${LIMITS.logRetention.values.join(", ")}; 0 keeps logs forever); got ${describe(iss.input)}`,
+  }).optional(),
+  logFormat: z.enum(LOG_FORMATS, { error: (iss) => `logFormat must be Text or JSON; got ${describe(iss.input)}` }).optional(),
+};
+
+const count = (what: string, min: number) =>
+  z.number({ error: (iss) => `${what} must be a whole number, at least ${min}; got ${describe(iss.input)}` })
+    .int({ error: (iss) => `${what} must be a whole number; got ${describe(iss.input)}` })
+    .min(min, { error: (iss) => `${what} must be at least ${min}; got ${describe(iss.input)}` });
+
+/** Fields of one function only: concurrency is drawn from the account's pool, so no default. */
+const perFunction = {
+  provisionedConcurrency: count("provisionedConcurrency", 1).optional(),
+  reservedConcurrency: count("reservedConcurrency", 0).optional(),
 };
 
 export const Defaults = z.strictObject(shared, {
@@ -142,6 +163,7 @@ export const BenchmarkEntry = z.strictObject({
   function: FunctionName,
   repo: RepoName.optional(),
   ...shared,
+  ...perFunction,
 }, { error: (iss) => `each benchmark must be a map with at least function and build; got ${describe(iss.input)}` });
 
 export const ManifestFile = z.strictObject({
@@ -164,6 +186,12 @@ export type Benchmark = Required<Pick<BenchmarkEntry, "function" | "repo" | "tag
   deployedRepo: string;
   architecture: (typeof ARCHITECTURE)[Platform];
   ephemeralStorage: number | undefined;
+  logRetention: number;
+  logFormat: (typeof LOG_FORMATS)[number];
+  /** Instances kept initialised on the `live` alias; undefined: no version, alias or provisioning. */
+  provisionedConcurrency: number | undefined;
+  /** The function's reserved concurrency; undefined: the account's unreserved pool. */
+  reservedConcurrency: number | undefined;
   build: { context: string; dockerfile: string; args: Record<string, string>; target: string | undefined };
   policies: Policy[];
   /** Env values with `${function:X}` resolved; `${bucket}` is left for the program to fill in. */

@@ -1,0 +1,134 @@
+// `lambda-bench doctor`: what `pulumi up` needs on this machine, checked one thing at a time, each
+// with how to fix it. Tools are run from PATH (tests put fakes there); the AWS check asks STS.
+import { execFile } from "node:child_process";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { applyCredentialAliases } from "../aws/lambda";
+import type { Platform } from "../manifest/schema";
+
+export interface CheckResult {
+  ok: boolean;
+  /** What was checked, and what was found. */
+  line: string;
+  /** How to fix a failure. */
+  fix?: string;
+}
+
+export interface Ran { code: number | null; stdout: string; stderr: string; missing: boolean }
+
+export interface DoctorContext {
+  env: NodeJS.ProcessEnv;
+  /** The platforms the manifest builds, when a manifest was read. */
+  platforms: readonly Platform[] | undefined;
+  region?: string;
+  profile?: string;
+  /** An STS-compatible endpoint (moto in the tests). */
+  endpoint?: string;
+}
+
+/** Runs a tool found on the context's PATH; never throws. */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { env, timeout: 20_000 }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: unknown }) | null;
+      resolve({
+        code: e ? (typeof e.code === "number" ? e.code : 1) : 0,
+        stdout: String(stdout).trim(), stderr: String(stderr).trim(),
+        missing: e?.code === "ENOENT",
+      });
+    });
+  });
+}
+
+const firstLine = (s: string) => s.split("\n")[0] ?? "";
+
+export async function checkPulumi(ctx: DoctorContext): Promise<CheckResult> {
+  const r = await run("pulumi", ["version"], ctx.env);
+  if (r.missing) return { ok: false, line: "pulumi: not found on PATH", fix: "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh" };
+  if (r.code !== 0) return { ok: false, line: `pulumi: \`pulumi version\` failed: ${firstLine(r.stderr || r.stdout)}`, fix: "reinstall the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh" };
+  return { ok: true, line: `pulumi: ${firstLine(r.stdout)}` };
+}
+
+/** The daemon's architecture as a buildx platform, from `docker version`. */
+export async function checkDocker(ctx: DoctorContext): Promise<{ result: CheckResult; hostPlatform: Platform | undefined }> {
+  const r = await run("docker", ["version", "--format", "{{.Server.Version}} {{.Server.Os}}/{{.Server.Arch}}"], ctx.env);
+  if (r.missing) return { hostPlatform: undefined, result: { ok: false, line: "docker: not found on PATH", fix: "install Docker Engine or Docker Desktop: https://docs.docker.com/get-docker/" } };
+  if (r.code !== 0 || !r.stdout) {
+    return { hostPlatform: undefined, result: { ok: false, line: `docker: no daemon answers: ${firstLine(r.stderr) || "no server version"}`, fix: "start the Docker daemon (sudo systemctl start docker, or open Docker Desktop), and check that your user may use it (the docker group)" } };
+  }
+  const [version, platform] = r.stdout.split(" ");
+  const hostPlatform = platform?.replace("x86_64", "amd64").replace("aarch64", "arm64") as Platform | undefined;
+  return { hostPlatform, result: { ok: true, line: `docker: daemon ${version} on ${hostPlatform}` } };
+}
+
+export async function checkBuildx(ctx: DoctorContext): Promise<CheckResult> {
+  const r = await run("docker", ["buildx", "version"], ctx.env);
+  if (r.code !== 0) return { ok: false, line: "docker buildx: not available", fix: "install the buildx plugin: https://docs.docker.com/build/install-buildx/ (the docker-buildx-plugin package)" };
+  return { ok: true, line: `docker buildx: ${firstLine(r.stdout)}` };
+}
+
+/**
+ * A platform other than the daemon's builds only through QEMU binfmt handlers; buildx lists the
+ * platforms its builder can build, emulated ones included.
+ */
+export async function checkBinfmt(ctx: DoctorContext, hostPlatform: Platform | undefined): Promise<CheckResult[]> {
+  const foreign = [...new Set(ctx.platforms ?? [])].filter((p) => p !== hostPlatform).sort();
+  if (ctx.platforms === undefined) return [{ ok: true, line: "binfmt: no manifest read, so no platform to check" }];
+  if (foreign.length === 0) return [{ ok: true, line: `binfmt: not needed, the manifest builds only ${hostPlatform ?? "the host's platform"}` }];
+  const r = await run("docker", ["buildx", "inspect"], ctx.env);
+  const listed = /^Platforms:\s*(.*)$/m.exec(r.stdout)?.[1].split(",").map((p) => p.trim().replace(/\*$/, "")) ?? [];
+  return foreign.map((p) => listed.includes(p)
+    ? { ok: true, line: `binfmt: ${p} builds on this ${hostPlatform ?? "host"} (buildx lists it)` }
+    : {
+      ok: false,
+      line: `binfmt: ${p} cannot build on this ${hostPlatform ?? "host"}: buildx does not list it${r.code !== 0 ? ` (\`docker buildx inspect\` failed)` : ""}`,
+      fix: `docker run --privileged --rm tonistiigi/binfmt --install ${p.split("/")[1]}`,
+    });
+}
+
+/** The region a deploy uses: the stack's aws:region, else the environment's. */
+export async function resolveRegion(ctx: DoctorContext): Promise<{ region: string | undefined; from: string }> {
+  if (ctx.region) return { region: ctx.region, from: "--region" };
+  const r = await run("pulumi", ["config", "get", "aws:region"], ctx.env);
+  if (r.code === 0 && r.stdout) return { region: r.stdout, from: "the stack's aws:region" };
+  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) if (ctx.env[name]) return { region: ctx.env[name], from: name };
+  return { region: undefined, from: "" };
+}
+
+export async function checkAws(ctx: DoctorContext): Promise<CheckResult[]> {
+  const { region, from } = await resolveRegion(ctx);
+  const regionLine: CheckResult = region
+    ? { ok: true, line: `region: ${region} (from ${from})` }
+    : { ok: false, line: "region: none set", fix: "pulumi config set aws:region <region> (and export AWS_REGION=<region> for the CLI)" };
+  applyCredentialAliases(ctx.env);
+  const client = new STSClient({
+    region: region ?? "us-east-1", endpoint: ctx.endpoint,
+    credentials: defaultProvider({ profile: ctx.profile }),
+  });
+  try {
+    const id = await client.send(new GetCallerIdentityCommand({}));
+    return [{ ok: true, line: `AWS credentials: ${id.Arn} (account ${id.Account})` }, regionLine];
+  } catch (err) {
+    const e = err as Error;
+    return [{
+      ok: false,
+      line: `AWS credentials: sts:GetCallerIdentity failed: ${firstLine(e.message || e.name)}`,
+      fix: "configure credentials: aws configure (or aws sso login), AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    }, regionLine];
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every check, in the order a deploy meets them. */
+export async function doctor(ctx: DoctorContext): Promise<CheckResult[]> {
+  const pulumi = await checkPulumi(ctx);
+  const { result: docker, hostPlatform } = await checkDocker(ctx);
+  const buildx = docker.ok ? await checkBuildx(ctx) : { ok: false, line: "docker buildx: not checked without a Docker daemon" };
+  const binfmt = docker.ok && buildx.ok ? await checkBinfmt(ctx, hostPlatform) : [];
+  return [pulumi, docker, buildx, ...binfmt, ...(await checkAws(ctx))];
+}
+
+export function formatCheck(c: CheckResult): string {
+  return `${c.ok ? "ok  " : "FAIL"} ${c.line}${c.fix ? `\n     fix: ${c.fix}` : ""}`;
+}
