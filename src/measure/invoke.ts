@@ -88,7 +88,7 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
 }
 
 /** A record with nothing measured yet. */
-function blank(target: Target, start: string, forcedCold = false): InvocationRecord {
+export function blank(target: Target, start: string, forcedCold = false): InvocationRecord {
   return {
     benchmark: target.benchmark,
     function: target.functionName,
