@@ -3,7 +3,7 @@
 import { MetricSet, ciWarning, type Stat } from "./stats";
 import { pricesFor, PRICE_DATE, PRICE_SOURCE } from "./pricing";
 import { START_KINDS, type InvocationRecord, type StartKind } from "./record";
-import { WorkloadSummary, type WorkloadSummaryJson } from "./workload-summary";
+import { formatWorkload, WorkloadSummary, type WorkloadSummaryJson } from "./workload-summary";
 
 type Stats = ReturnType<MetricSet["stats"]>;
 
@@ -194,5 +194,5 @@ export function formatSummary(s: SummaryJson): string {
   }
   const cost = `cost  total ${usd(s.cost.totalUsd)}  per invocation ${usd(s.cost.perInvocationUsd)}  per 1M ${usd(s.cost.per1MUsd)}` +
     (s.pricing ? `  (${s.pricing.region} prices, ${s.pricing.source}, ${s.pricing.date})` : "");
-  return [head, counts, table(rows), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
+  return [head, counts, table(rows), ...formatWorkload(s.workload, s), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
 }
