@@ -45,7 +45,7 @@ export class OpenSchedule implements Schedule {
   next(): number {
     if (this.i >= this.limit) return Infinity;
     // Uniform times are computed from the index, not summed, so they carry no rounding drift.
-    const t = this.rng ? (this.t += this.rng.exponential(this.gapMs)) : this.i * this.gapMs;
+    const t = this.rng ? (this.t += this.rng.exponential(this.gapMs)) : (this.i * 1000) / this.spec.rate;
     if (t >= this.end) {
       this.i = Infinity;
       return Infinity;
