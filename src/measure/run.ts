@@ -73,7 +73,7 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
     r.workload = workload;
     r.scheduledAt = us(scheduledAt);
     r.sentAt = us(sentAt);
-    r.lagMs = us(sentAt - scheduledAt);
+    r.lagMs = us(r.sentAt - r.scheduledAt);
     r.burst = burst;
     r.warmup = warmup;
     take(r);
