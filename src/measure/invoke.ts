@@ -136,20 +136,19 @@ export function startKindOf(report: ReportMetrics, target: Pick<Target, "provisi
   return target.provisioned ? "provisioned" : "warm";
 }
 
-function fromReport(report: ReportMetrics, target: Target): Partial<InvocationRecord> {
-  return {
-    cold: report.initMs !== undefined,
-    startKind: startKindOf(report, target),
-    durationMs: report.durationMs,
-    billedMs: report.billedMs,
-    memoryMb: report.memoryMb,
-    maxMemoryMb: report.maxMemoryMb,
-    initMs: report.initMs ?? null,
-    restoreMs: report.restoreMs ?? null,
-    reportStatus: report.status ?? null,
-    errorType: report.errorType ?? null,
-    costUsd: invocationCost(target.prices, target.architecture, report.billedMs, report.memoryMb, target.ephemeralMb),
-  };
+/** Fills a record's REPORT fields in place (the hot path: no intermediate objects). */
+function applyReport(r: InvocationRecord, report: ReportMetrics, target: Target): void {
+  r.cold = report.initMs !== undefined;
+  r.startKind = startKindOf(report, target);
+  r.durationMs = report.durationMs;
+  r.billedMs = report.billedMs;
+  r.memoryMb = report.memoryMb;
+  r.maxMemoryMb = report.maxMemoryMb;
+  r.initMs = report.initMs ?? null;
+  r.restoreMs = report.restoreMs ?? null;
+  r.reportStatus = report.status ?? null;
+  r.errorType = report.errorType ?? null;
+  r.costUsd = invocationCost(target.prices, target.architecture, report.billedMs, report.memoryMb, target.ephemeralMb);
 }
 
 /**
@@ -168,18 +167,16 @@ export async function invokeMeasured(
     try {
       const res = await invoker.invoke(payload);
       const clientMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const requestId = res.requestId ?? null;
+      const r = blank(target, start, opts.forcedCold);
+      r.requestId = res.requestId ?? null;
+      r.clientMs = clientMs;
+      r.status = res.statusCode;
+      r.functionError = res.functionError ?? null;
+      r.retries = retries;
+      r.throttles = throttles;
       const report = parseReport(res.logTail, res.requestId);
-      return {
-        ...blank(target, start, opts.forcedCold),
-        requestId,
-        clientMs,
-        status: res.statusCode,
-        functionError: res.functionError ?? null,
-        retries,
-        throttles,
-        ...(report ? fromReport(report, target) : {}),
-      };
+      if (report) applyReport(r, report, target);
+      return r;
     } catch (err) {
       const clientMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const e = err as SdkError;

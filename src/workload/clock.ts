@@ -18,12 +18,14 @@ export class RealClock implements Clock {
   }
 
   at(deadline: number, fn: () => void): void {
-    // Node's timers have 1 ms resolution: wait whole ms until the deadline is under 1 ms away,
-    // then yield once to I/O (setImmediate) and look again, so a call leaves within a fraction of
-    // a millisecond of its time without spinning the CPU for long.
+    // Node's timers have 1 ms resolution. A deadline under 0.25 ms away is met by yielding once to
+    // I/O (setImmediate) and looking again: at high rates there is always a call about due, and
+    // this keeps each within a fraction of a millisecond. Farther deadlines wait on a timer (at
+    // least 1 ms), so low rates do not spin the CPU between calls (which on a small machine
+    // would take it from the very server being measured).
     const wait = deadline - this.now();
-    if (wait >= 1) setTimeout(fn, Math.floor(wait));
-    else setImmediate(fn);
+    if (wait < 0.25) setImmediate(fn);
+    else setTimeout(fn, Math.max(1, Math.round(wait)));
   }
 }
 
