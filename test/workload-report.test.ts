@@ -94,6 +94,6 @@ describe("workload summary and report", () => {
     const s = new RunSummary();
     for (let i = 0; i < 10; i++) s.add({ ...rec({ shape: "closed", n: 10, c: 1 }, i * 10, 10), lagMs: 0 });
     const text = formatSummary(s.toJson());
-    assert.doesNotMatch(text, /workload|scheduled|lag ms/);
+    assert.doesNotMatch(text, /workload|scheduled|lag ms|latencyMs/);
   });
 });
