@@ -19,7 +19,7 @@ import { Instances } from "../src/standin/instances";
 import { TEST_CREDENTIALS, TEST_REGION } from "../src/standin/moto";
 import { OpenSchedule } from "../src/workload/open";
 import { BurstSchedule, parseEvery } from "../src/workload/burst";
-import { cli } from "./run-cli";
+import { cli, spawnCli } from "./run-cli";
 import { nearestRank } from "./percentile";
 
 const FN = "wl-fn";
@@ -169,6 +169,21 @@ describe("engine against a loopback Invoke server", function () {
       assert.match(r.out, /^workload {2}trace {2}trace trace\.csv {2}format azure-2019 {2}speedup 600/m);
       assert.match(r.out, /^scheduled 10 {2}dropped 0/m);
       assert.match(r.out, /^latency ms \(from scheduled\) +10 /m);
+    });
+
+    it("Ctrl-C between two bursts 10 minutes apart: exit 130 at once, the first burst summarized and in the file", async () => {
+      const out = path.join(dir, "stopped.jsonl");
+      const served = server.served;
+      const { child, exited } = spawnCli(["measure", FN, "--endpoint", server.endpoint, "--region", TEST_REGION,
+        "--burst", "3", "--every", "10m", "--out", out]);
+      while (server.served < served + 3) await sleep(20);
+      await sleep(100);
+      child.kill("SIGINT");
+      const r = await exited;
+      assert.equal(r.code, 130, r.err);
+      assert.match(r.out, /^scheduled 3 {2}dropped 0/m);
+      assert.match(r.err, /interrupted: 3 invocations completed/);
+      assert.equal(fs.readFileSync(out, "utf8").trim().split("\n").length, 3);
     });
 
     it("bad workload options are one-line usage errors (exit 2)", async () => {

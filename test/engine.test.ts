@@ -165,3 +165,22 @@ describe("engine (fake clock)", () => {
     assert.deepEqual([0, 1].map((m) => sent.filter((s) => Math.floor(s.sentAt / 1000) === m).length), [8, 2]);
   });
 });
+
+describe("engine (fake clock): stopping", () => {
+  it("an abort between two bursts ends the run at once, its timer cancelled", async () => {
+    const { BurstSchedule, parseEvery } = await import("../src/workload/burst");
+    const clock = new FakeClock();
+    const ac = new AbortController();
+    const engine = new Engine(clock, async () => {}, { maxInFlight: Infinity, signal: ac.signal });
+    let done = false;
+    const run = engine.runOpen(new BurstSchedule({ size: 2, gaps: parseEvery("10m"), count: 3, seed: 1 })).then(() => { done = true; });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(engine.sent, 2);
+    assert.equal(clock.pending, 1);
+    ac.abort();
+    await run;
+    assert.equal(done, true);
+    assert.equal(clock.pending, 0);
+    assert.equal(engine.sent, 2);
+  });
+});

@@ -5,8 +5,10 @@ import { performance } from "node:perf_hooks";
 
 export interface Clock {
   now(): number;
-  /** Calls `fn` once, at or after `deadline` (clock ms). */
-  at(deadline: number, fn: () => void): void;
+  /** Calls `fn` once, at or after `deadline` (clock ms); returns a token for `cancel`. */
+  at(deadline: number, fn: () => void): unknown;
+  /** Cancels a pending `at` (a run stopped between two far-apart sends exits at once). */
+  cancel(token: unknown): void;
 }
 
 /** The process's monotonic clock, in ms from when this clock was made (the run's start). */
@@ -17,15 +19,19 @@ export class RealClock implements Clock {
     return performance.now() - this.origin;
   }
 
-  at(deadline: number, fn: () => void): void {
+  at(deadline: number, fn: () => void): unknown {
     // Node's timers have 1 ms resolution. A deadline under 0.25 ms away is met by yielding once to
     // I/O (setImmediate) and looking again: at high rates there is always a call about due, and
     // this keeps each within a fraction of a millisecond. Farther deadlines wait on a timer (at
     // least 1 ms), so low rates do not spin the CPU between calls (which on a small machine
     // would take it from the very server being measured).
     const wait = deadline - this.now();
-    if (wait < 0.25) setImmediate(fn);
-    else setTimeout(fn, Math.max(1, Math.round(wait)));
+    return wait < 0.25 ? setImmediate(fn) : setTimeout(fn, Math.max(1, Math.round(wait)));
+  }
+
+  cancel(token: unknown): void {
+    clearTimeout(token as NodeJS.Timeout);
+    clearImmediate(token as NodeJS.Immediate);
   }
 }
 
@@ -40,8 +46,14 @@ export class FakeClock implements Clock {
     return this.t;
   }
 
-  at(deadline: number, fn: () => void): void {
-    this.timers.push({ deadline: deadline + this.lateBy, fn });
+  at(deadline: number, fn: () => void): unknown {
+    const timer = { deadline: deadline + this.lateBy, fn };
+    this.timers.push(timer);
+    return timer;
+  }
+
+  cancel(token: unknown): void {
+    this.timers = this.timers.filter((t) => t !== token);
   }
 
   get pending(): number {

@@ -32,6 +32,8 @@ export class Engine {
   private origin = 0;
   private nextAt = Infinity;
   private closedLeft = 0;
+  /** The pending timer for the next deadline. */
+  private timer: unknown;
   private readonly done = () => this.complete();
   private readonly fail = (err: unknown) => {
     if (!this.failed) {
@@ -44,7 +46,11 @@ export class Engine {
 
   constructor(private readonly clock: Clock, private readonly send: Send, private readonly opts: EngineOptions) {
     // An abort between two far-apart sends (bursts minutes apart) ends the run now, not at the next one.
-    opts.signal?.addEventListener("abort", () => this.settleIfDone(), { once: true });
+    opts.signal?.addEventListener("abort", () => {
+      if (this.timer !== undefined) clock.cancel(this.timer);
+      this.timer = undefined;
+      this.settleIfDone();
+    }, { once: true });
   }
 
   private get stopped(): boolean {
@@ -84,12 +90,13 @@ export class Engine {
 
   /** Sends every call whose time has come, then sets the timer for the next one. */
   private pump(): void {
+    this.timer = undefined;
     const s = this.schedule!;
     const now = this.clock.now();
     while (this.nextAt !== Infinity && !this.stopped) {
       const due = this.origin + this.nextAt;
       if (due > now) {
-        this.clock.at(due, this.tick);
+        this.timer = this.clock.at(due, this.tick);
         return;
       }
       if (this.inFlight >= this.opts.maxInFlight) {
