@@ -25,7 +25,7 @@ import { nearestRank } from "./percentile";
 const FN = "wl-fn";
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function run(server: InvokeServer, plan: Partial<MeasurePlan>, maxSockets: number) {
+async function run(server: InvokeServer, plan: Partial<MeasurePlan>, maxSockets: number, retry = DEFAULT_RETRY) {
   const client = new LambdaClient({ endpoint: server.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
   const invoker = new HttpInvoker(client, FN, { maxSockets, timeoutMs: 10_000 });
   const target: Target = {
@@ -35,7 +35,7 @@ async function run(server: InvokeServer, plan: Partial<MeasurePlan>, maxSockets:
   const records: InvocationRecord[] = [];
   try {
     const result = await measure(client, invoker, target, { invocations: 0, concurrency: 1, cold: 0, payload: Buffer.from("{}"), ...plan },
-      { retry: DEFAULT_RETRY, onRecord: (r) => records.push(r) });
+      { retry, onRecord: (r) => records.push(r) });
     return { summary: result.summary.toJson(), records };
   } finally {
     invoker.close();
@@ -126,6 +126,28 @@ describe("engine against a loopback Invoke server", function () {
     assert.equal(result.summary.cold, truth.reduce((a, b) => a + b, 0));
     // Cold bursts' p50 includes the 50 ms init.
     bursts.forEach((b) => assert.ok((b.cold === 4) === (b.p50LatencyMs! >= 80), JSON.stringify(b)));
+  });
+
+  it("a retried call's latencyMs counts from its scheduled time through the failed attempt and the backoff", async () => {
+    const server = await InvokeServer.start((call) => (call.n % 2 === 0
+      ? { kind: "status", status: 503, errorType: "ServiceException" }
+      : { kind: "ok", payload: "{}", log: logTail(call.requestId, { durationMs: 1, billedMs: 1, memoryMb: 128, maxMemoryMb: 40 }) }));
+    const waited: number[] = [];
+    const retry = { ...DEFAULT_RETRY, sleep: async (ms: number) => { waited.push(ms); await sleep(150); } };
+    let result;
+    try {
+      result = await run(server, { schedule: new OpenSchedule({ rate: 2, arrivals: "uniform", seed: 1, count: 3 }) }, 10, retry);
+    } finally {
+      await server.close();
+    }
+    assert.equal(waited.length, 3);
+    for (const r of result.records) {
+      assert.equal(r.retries, 1);
+      assert.equal(r.status, 200);
+      // clientMs is the last attempt only; latencyMs holds the first attempt and the 150 ms wait too.
+      assert.ok(r.latencyMs! >= 150 + r.clientMs, `${r.latencyMs} vs ${r.clientMs}`);
+      assert.ok(r.clientMs < 100, String(r.clientMs));
+    }
   });
 
   describe("measure's workload options", () => {
