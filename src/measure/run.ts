@@ -67,17 +67,17 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
   };
   const retry = { retry: hooks.retry, signal };
   /** One call, its record given the workload's times; `warmup` and `forcedCold` as named. */
-  const call = async (scheduledAt: number, sentAt: number, burst: number | null, warmup = false, forcedCold = false) => {
-    const r = await invokeMeasured(invoker, target, plan.payload, forcedCold ? { ...retry, forcedCold } : retry);
-    r.latencyMs = us(clock.now() - scheduledAt);
-    r.workload = workload;
-    r.scheduledAt = us(scheduledAt);
-    r.sentAt = us(sentAt);
-    r.lagMs = us(r.sentAt - r.scheduledAt);
-    r.burst = burst;
-    r.warmup = warmup;
-    take(r);
-  };
+  const call = (scheduledAt: number, sentAt: number, burst: number | null, warmup = false, forcedCold = false) =>
+    invokeMeasured(invoker, target, plan.payload, forcedCold ? { ...retry, forcedCold } : retry).then((r) => {
+      r.latencyMs = us(clock.now() - scheduledAt);
+      r.workload = workload;
+      r.scheduledAt = us(scheduledAt);
+      r.sentAt = us(sentAt);
+      r.lagMs = us(r.sentAt - r.scheduledAt);
+      r.burst = burst;
+      r.warmup = warmup;
+      take(r);
+    });
   const drop = (scheduledAt: number, burst: number | null) => {
     const r = blank(target, new Date(wallOrigin + scheduledAt).toISOString());
     r.status = "dropped";
