@@ -88,12 +88,12 @@ describe("engine against a loopback Invoke server", function () {
     const o = openRun.summary;
     const c = closedRun.summary;
     // The open loop: latency from the scheduled time matches the server's truth (plus the loopback's own ms).
-    assert.ok(o.latencyMs.p99! >= expectedOpenP99 - 1 && o.latencyMs.p99! <= expectedOpenP99 + 40, `${o.latencyMs.p99} vs ${expectedOpenP99}`);
+    assert.ok(o.latencyMs.p99! >= expectedOpenP99 - 2 && o.latencyMs.p99! <= expectedOpenP99 + 100, `${o.latencyMs.p99} vs ${expectedOpenP99}`);
     // Its calls kept leaving on time through the stall: ~100 piled up in flight, none dropped.
     assert.equal(o.workload!.dropped, 0);
     assert.ok(o.workload!.maxInFlight! >= 80, `most in flight ${o.workload!.maxInFlight}`);
     // The closed loop's client times match its server truth, and do not show the stall in the tail.
-    assert.ok(c.clientMs.p99! <= expectedClosedP99 + 40, `${c.clientMs.p99} vs ${expectedClosedP99}`);
+    assert.ok(c.clientMs.p99! <= expectedClosedP99 + 100, `${c.clientMs.p99} vs ${expectedClosedP99}`);
     assert.equal(c.clientMs.max! > 900, true, "the one stalled call is there, at the max");
     assert.ok(o.latencyMs.p99! - c.clientMs.p99! > 800, `open p99 ${o.latencyMs.p99} vs closed p99 ${c.clientMs.p99}`);
     // Every open-loop record carries its schedule; closed-loop calls are scheduled when their slot frees.
@@ -106,15 +106,15 @@ describe("engine against a loopback Invoke server", function () {
     const server = await InvokeServer.start(instances.script());
     let result;
     try {
-      result = await run(server, { schedule: new BurstSchedule({ size: 4, gaps: parseEvery("100ms,500ms"), count: 5, seed: 1 }) }, 10_000);
+      result = await run(server, { schedule: new BurstSchedule({ size: 4, gaps: parseEvery("150ms,600ms"), count: 5, seed: 1 }) }, 10_000);
     } finally {
       await server.close();
     }
-    // The server's truth: its calls grouped by arrival (a gap over 40 ms starts a new burst).
+    // The server's truth: its calls grouped by arrival (a gap over 60 ms starts a new burst).
     const log = [...instances.log].sort((a, b) => a.arrivedAt - b.arrivedAt);
     const truth: number[] = [];
     log.forEach((l, i) => {
-      if (i === 0 || l.arrivedAt - log[i - 1].arrivedAt > 40) truth.push(0);
+      if (i === 0 || l.arrivedAt - log[i - 1].arrivedAt > 60) truth.push(0);
       if (l.cold) truth[truth.length - 1]++;
     });
     const bursts = result.summary.workload!.bursts;
