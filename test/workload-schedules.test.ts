@@ -7,6 +7,7 @@ import { BurstSchedule, parseEvery } from "../src/workload/burst";
 import { drain } from "../src/workload/schedule";
 import { formatDuration, parseDuration } from "../src/workload/duration";
 import { Rng } from "../src/workload/rng";
+import * as fc from "fast-check";
 
 /** Kolmogorov-Smirnov statistic of samples against the exponential with the given mean. */
 function ksExponential(samples: number[], mean: number): number {
@@ -56,7 +57,10 @@ describe("workload schedules", () => {
   });
 
   it("poisson with a duration stops before it", () => {
-    const ts = drain(new OpenSchedule({ rate: 100, arrivals: "poisson", seed: 7, durationMs: 10_000 }));
+    const s = new OpenSchedule({ rate: 100, arrivals: "poisson", seed: 7, durationMs: 10_000 });
+    const ts = drain(s);
+    // Its total (the progress bar's) is exact, counted ahead from the same seed.
+    assert.equal(s.total, ts.length);
     assert.ok(ts.every((t) => t < 10_000));
     // 1,000 expected; 5 sigma is about 160.
     assert.ok(Math.abs(ts.length - 1000) < 160, String(ts.length));
@@ -77,6 +81,17 @@ describe("workload schedules", () => {
       assert.ok(Math.abs(ts[k] - 1000 * (15 + t)) < 1e-6, `call ${k}: ${ts[k]} vs ${1000 * (15 + t)}`);
     }
     assert.deepEqual(s.workload, { shape: "ramp", ramp: "10s:10,5s:10,2s:0" });
+  });
+
+  it("ramp: for any stages, times rise within the ramp, and their count is the total the progress bar uses", () => {
+    const stage = fc.record({ durationMs: fc.integer({ min: 1, max: 5000 }), target: fc.integer({ min: 0, max: 500 }) });
+    fc.assert(fc.property(fc.array(stage, { minLength: 1, maxLength: 5 }), (stages) => {
+      const s = new RampSchedule(stages);
+      const ts = drain(s);
+      const end = stages.reduce((a, x) => a + x.durationMs, 0);
+      assert.equal(ts.length, s.total);
+      ts.forEach((t, i) => assert.ok(t >= (i ? ts[i - 1] : 0) && t < end, `${i}: ${t}`));
+    }), { seed: 13, numRuns: 200 });
   });
 
   it("ramp: a bad stage is named", () => {

@@ -18,7 +18,8 @@ export interface OpenLoop {
 export class OpenSchedule implements Schedule {
   readonly workload: Workload;
   readonly burst = null;
-  readonly total: number | null;
+  /** Exact for Poisson arrivals too: the seeded gaps are drawn once ahead to count them. */
+  readonly total: number;
   private i = 0;
   private t = 0;
   private readonly gapMs: number;
@@ -33,7 +34,8 @@ export class OpenSchedule implements Schedule {
     this.end = spec.durationMs ?? Infinity;
     if (this.limit === Infinity && this.end === Infinity) throw new Error("an open loop needs a count or a duration");
     this.rng = spec.arrivals === "poisson" ? new Rng(spec.seed) : undefined;
-    this.total = spec.arrivals === "uniform" ? Math.min(this.limit, Math.ceil((this.end * spec.rate) / 1000)) : spec.count ?? null;
+    this.total = spec.arrivals === "uniform" ? Math.min(this.limit, Math.ceil((this.end * spec.rate) / 1000))
+      : this.limit !== Infinity ? this.limit : countBefore(new Rng(spec.seed), this.gapMs, this.end);
     this.workload = {
       shape: "open", rate: spec.rate, arrivals: spec.arrivals,
       ...(spec.arrivals === "poisson" ? { seed: spec.seed } : {}),
@@ -53,4 +55,11 @@ export class OpenSchedule implements Schedule {
     this.i++;
     return t;
   }
+}
+
+/** How many Poisson arrivals (gaps from `rng`) fall before `end`. */
+function countBefore(rng: Rng, gapMs: number, end: number): number {
+  let n = 0;
+  for (let t = rng.exponential(gapMs); t < end; t += rng.exponential(gapMs)) n++;
+  return n;
 }
