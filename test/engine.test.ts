@@ -145,6 +145,8 @@ describe("engine (fake clock)", () => {
     await run;
     assert.equal((engine.error as Error).message, "fatal");
     assert.equal(engine.sent, 3);
+    // Its timer for the next call is gone: nothing keeps the process waiting.
+    assert.equal(clock.pending, 0);
   });
 
   it("trace replay: the calls sent in each minute equal the file's counts (uniform and poisson)", async () => {

@@ -39,6 +39,7 @@ export class Engine {
     if (!this.failed) {
       this.failed = true;
       this.error = err;
+      this.cancelTimer();
     }
     this.complete();
   };
@@ -47,10 +48,14 @@ export class Engine {
   constructor(private readonly clock: Clock, private readonly send: Send, private readonly opts: EngineOptions) {
     // An abort between two far-apart sends (bursts minutes apart) ends the run now, not at the next one.
     opts.signal?.addEventListener("abort", () => {
-      if (this.timer !== undefined) clock.cancel(this.timer);
-      this.timer = undefined;
+      this.cancelTimer();
       this.settleIfDone();
     }, { once: true });
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.clock.cancel(this.timer);
+    this.timer = undefined;
   }
 
   private get stopped(): boolean {
