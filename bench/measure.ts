@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Pool } from "undici";
+import { verdict } from "./verdict";
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const C = Number(process.env.BENCH_C ?? 16);
@@ -123,14 +124,16 @@ async function client(mode: string, endpoint: string, n: number, c: number, out:
   // The CLI's own entry, loaded before the clock starts (its load time is in spawn-to-exit).
   const { run } = mode === "lambda-bench" ? await import("../src/cli/main") : { run: undefined };
   const t = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   if (mode === "undici") await rawUndici(endpoint, n, c);
   else if (!run) await raw(endpoint, n, c, mode === "signed");
   else await lambdaBench(run, endpoint, n, c, out);
   const loopMs = Number(process.hrtime.bigint() - t) / 1e6;
-  process.stdout.write(`${JSON.stringify({ loopMs, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(`${JSON.stringify({ loopMs, cpuUsPerCall: (cpu.user + cpu.system) / n, maxRssKb: process.resourceUsage().maxRSS })}\n`);
 }
 
-interface Figures { loopMs: number; totalMs: number; maxRssKb: number }
+interface Figures { loopMs: number; totalMs: number; maxRssKb: number; cpuUsPerCall: number }
 
 function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Figures> {
   return new Promise((resolve, reject) => {
@@ -141,7 +144,7 @@ function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Pro
     child.on("exit", (code) => {
       const totalMs = Number(process.hrtime.bigint() - t) / 1e6;
       if (code !== 0) return reject(new Error(`${cmd} ${args.join(" ")} exited ${code}`));
-      const last = JSON.parse(out.trim().split("\n").pop()!) as { loopMs: number; maxRssKb: number };
+      const last = JSON.parse(out.trim().split("\n").pop()!) as { loopMs: number; maxRssKb: number; cpuUsPerCall: number };
       resolve({ ...last, totalMs });
     });
   });
@@ -154,13 +157,16 @@ async function main(): Promise<void> {
   const port = await new Promise<string>((resolve) => server.stdout.once("data", (d) => resolve(String(d).trim())));
   const endpoint = `http://127.0.0.1:${port}`;
   const env = { AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_REGION: "us-east-1" };
-  const ways: Record<string, () => Promise<Figures>> = {
+  const all: Record<string, () => Promise<Figures>> = {
     "lambda-bench": () => runChild(process.execPath, [__filename, "client", "lambda-bench", endpoint, String(N), String(C), "/dev/null"], env),
     raw: () => runChild(process.execPath, [__filename, "client", "raw", endpoint, String(N), String(C), "/dev/null"], env),
     signed: () => runChild(process.execPath, [__filename, "client", "signed", endpoint, String(N), String(C), "/dev/null"], env),
     undici: () => runChild(process.execPath, [__filename, "client", "undici", endpoint, String(N), String(C), "/dev/null"], env),
     boto3: () => runChild("python3", ["-c", BOTO3, endpoint, String(N), String(C)]),
   };
+  // BENCH_WAYS=lambda-bench,undici for the closed loop against its bare transport only.
+  const only = process.env.BENCH_WAYS?.split(",");
+  const ways = Object.fromEntries(Object.entries(all).filter(([k]) => !only || only.includes(k)));
   const results: Record<string, Figures[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
   // Interleaved rounds, so drift on the machine touches every way alike.
   for (let r = 0; r < ROUNDS; r++) {
@@ -168,13 +174,24 @@ async function main(): Promise<void> {
   }
   const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, {
     loopMs: median(v.map((x) => x.loopMs)), totalMs: median(v.map((x) => x.totalMs)), maxRssKb: median(v.map((x) => x.maxRssKb)),
+    cpuUsPerCall: median(v.map((x) => x.cpuUsPerCall ?? NaN)),
   }])) as Record<string, Figures>;
   console.log(`N=${N} invocations, C=${C} in flight, ${ROUNDS} interleaved rounds (medians), loopback server in its own process`);
-  console.log("way            loop ms   spawn-to-exit ms   peak RSS MB");
+  console.log("way            loop ms   spawn-to-exit ms   peak RSS MB   CPU µs/call (user+sys, loop only)");
   for (const [k, v] of Object.entries(m)) {
-    console.log(`${k.padEnd(13)} ${v.loopMs.toFixed(0).padStart(8)} ${v.totalMs.toFixed(0).padStart(18)} ${(v.maxRssKb / 1024).toFixed(0).padStart(13)}`);
+    console.log(`${k.padEnd(13)} ${v.loopMs.toFixed(0).padStart(8)} ${v.totalMs.toFixed(0).padStart(18)} ${(v.maxRssKb / 1024).toFixed(0).padStart(13)}` +
+      `   ${Number.isNaN(v.cpuUsPerCall) ? "-" : v.cpuUsPerCall.toFixed(1)}`);
   }
   const lb = m["lambda-bench"];
+  if (lb && m.undici) {
+    // Issue 13: the closed loop, one workload of the engine, against its bare transport, records written.
+    console.log(verdict("closed loop / bare undici Pool.dispatch loop, loop time", lb.loopMs / m.undici.loopMs, 1.25));
+    console.log(verdict("closed loop / bare undici Pool.dispatch loop, CPU per call", lb.cpuUsPerCall / m.undici.cpuUsPerCall, 1.25));
+  }
+  if (!lb || !m.raw || !m.signed || !m.undici || !m.boto3) {
+    server.kill();
+    return;
+  }
   console.log(`lambda-bench / raw loop: ${(lb.loopMs / m.raw.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.raw.totalMs).toFixed(2)}x spawn-to-exit (target <= 1.05x)`);
   console.log(`lambda-bench / signed raw loop: ${(lb.loopMs / m.signed.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.signed.totalMs).toFixed(2)}x spawn-to-exit`);
   console.log(`lambda-bench / undici loop: ${(lb.loopMs / m.undici.loopMs).toFixed(2)}x loop, ${(lb.totalMs / m.undici.totalMs).toFixed(2)}x spawn-to-exit (the same transport, bare)`);

@@ -58,7 +58,7 @@ export async function prepare(name: string, o: RunOptions, needsConfiguration: s
     throw new UserError(`${why} needs GetFunctionConfiguration and UpdateFunctionConfiguration, which ${o.endpoint} does not serve`, 2);
   }
   const timeoutMs = o.clientTimeout ?? ((configuration?.Timeout ?? 900) * 1000 + 10_000);
-  const invoker = () => new HttpInvoker(client, target.functionName, { maxSockets: o.c, timeoutMs, qualifier: o.qualifier });
+  const invoker = (maxSockets = o.c) => new HttpInvoker(client, target.functionName, { maxSockets, timeoutMs, qualifier: o.qualifier });
   const plan: MeasurePlan = { invocations: o.n, concurrency: o.c, cold: o.cold, payload };
   const retry = { ...DEFAULT_RETRY, retries: o.retries };
   const describe = (err: unknown) => describeAwsError(err, { region, functionName: target.functionName, endpoint: o.endpoint, suggestion: named.suggestion });

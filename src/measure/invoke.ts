@@ -92,7 +92,7 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
 }
 
 /** A record with nothing measured yet. */
-function blank(target: Target, start: string, forcedCold = false): InvocationRecord {
+export function blank(target: Target, start: string, forcedCold = false): InvocationRecord {
   return {
     benchmark: target.benchmark,
     function: target.functionName,
@@ -144,26 +144,37 @@ export function startKindOf(report: ReportMetrics, target: Pick<Target, "provisi
   return target.provisioned ? "provisioned" : "warm";
 }
 
-function fromReport(report: ReportMetrics, target: Target): Partial<InvocationRecord> {
+/** Fills a record's REPORT fields in place (the hot path: no intermediate objects). */
+function applyReport(r: InvocationRecord, report: ReportMetrics, target: Target): void {
   const startKind = startKindOf(report, target);
   // A retried init has no Init Duration in the REPORT: its INIT_REPORTs' durations stand in.
-  const initMs = report.initMs ?? report.initReports?.reduce((sum, r) => sum + r.durationMs, 0);
-  return {
-    cold: startKind === "cold",
-    startKind,
-    durationMs: report.durationMs,
-    billedMs: report.billedMs,
-    memoryMb: report.memoryMb,
-    maxMemoryMb: report.maxMemoryMb,
-    initMs: initMs === undefined ? null : Math.round(initMs * 100) / 100,
-    restoreMs: report.restoreMs ?? null,
-    billedRestoreMs: report.billedRestoreMs ?? null,
-    reportStatus: report.status ?? null,
-    errorType: report.errorType ?? null,
-    costUsd: invocationCost(target.prices, target.architecture, startKind, {
-      billedMs: report.billedMs, memoryMb: report.memoryMb, billedRestoreMs: report.billedRestoreMs, ephemeralMb: target.ephemeralMb,
-    }),
-  };
+  const initMs = report.initMs ?? report.initReports?.reduce((sum, x) => sum + x.durationMs, 0);
+  r.cold = startKind === "cold";
+  r.startKind = startKind;
+  r.durationMs = report.durationMs;
+  r.billedMs = report.billedMs;
+  r.memoryMb = report.memoryMb;
+  r.maxMemoryMb = report.maxMemoryMb;
+  r.initMs = initMs === undefined ? null : Math.round(initMs * 100) / 100;
+  r.restoreMs = report.restoreMs ?? null;
+  r.billedRestoreMs = report.billedRestoreMs ?? null;
+  r.reportStatus = report.status ?? null;
+  r.errorType = report.errorType ?? null;
+  r.costUsd = invocationCost(target.prices, target.architecture, startKind, {
+    billedMs: report.billedMs, memoryMb: report.memoryMb, billedRestoreMs: report.billedRestoreMs, ephemeralMb: target.ephemeralMb,
+  });
+}
+
+/** The ISO time now, made once per millisecond: at thousands of calls a second most share it. */
+let isoAt = -1;
+let isoText = "";
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== isoAt) {
+    isoAt = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
 }
 
 /**
@@ -174,7 +185,7 @@ export async function invokeMeasured(
   invoker: Invoker, target: Target, payload: Uint8Array,
   opts: { retry: RetryPolicy; forcedCold?: boolean; signal?: AbortSignal },
 ): Promise<InvocationRecord> {
-  const start = new Date().toISOString();
+  const start = nowIso();
   let retries = 0;
   let throttles = 0;
   for (let attempt = 0; ; attempt++) {
@@ -182,18 +193,16 @@ export async function invokeMeasured(
     try {
       const res = await invoker.invoke(payload);
       const clientMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const requestId = res.requestId ?? null;
+      const r = blank(target, start, opts.forcedCold);
+      r.requestId = res.requestId ?? null;
+      r.clientMs = clientMs;
+      r.status = res.statusCode;
+      r.functionError = res.functionError ?? null;
+      r.retries = retries;
+      r.throttles = throttles;
       const report = parseReport(res.logTail, res.requestId, { timeoutMs: target.timeoutMs });
-      return {
-        ...blank(target, start, opts.forcedCold),
-        requestId,
-        clientMs,
-        status: res.statusCode,
-        functionError: res.functionError ?? null,
-        retries,
-        throttles,
-        ...(report ? fromReport(report, target) : {}),
-      };
+      if (report) applyReport(r, report, target);
+      return r;
     } catch (err) {
       const clientMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const e = err as SdkError;

@@ -1,20 +1,35 @@
-// A measurement run: K forced cold starts, then the rest of N invocations with at most C in flight.
-// Each record goes to the sink and the summary the moment it completes; an abort (Ctrl-C) stops
-// new invocations, lets those in flight finish, and still puts the configuration back.
+// A measurement run: K forced cold starts, K' warm-up calls, then the workload on the engine
+// (src/workload/engine.ts): the closed loop (N invocations with at most C in flight) or an open
+// schedule (rate, ramp, bursts, trace). Each record goes to the sink and the summary the moment
+// it completes; an abort (Ctrl-C) stops new invocations, lets those in flight finish, and still
+// puts the configuration back.
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Invoker } from "../aws/invoke-http";
-import { FatalInvokeError, invokeMeasured, type RetryPolicy, type Target } from "./invoke";
+import { blank, FatalInvokeError, invokeMeasured, type RetryPolicy, type Target } from "./invoke";
 import { coldChange, environmentOf, updateAndWait, type WaitPolicy } from "./configuration";
 import { RunSummary } from "./summary";
-import type { InvocationRecord } from "./record";
+import type { InvocationRecord, Workload } from "./record";
+import { RealClock, type Clock } from "../workload/clock";
+import { closedWorkload } from "../workload/closed";
+import { Engine } from "../workload/engine";
+import type { Schedule } from "../workload/schedule";
 
 export interface MeasurePlan {
+  /** The closed loop's calls (cold ones included) and its concurrency; C is also the warm-up's. */
   invocations: number;
   concurrency: number;
-  /** Forced cold starts, counted within `invocations`, run first and one at a time. */
+  /** Forced cold starts, counted within `invocations`, run first and one at a time (closed loop only). */
   cold: number;
   payload: Uint8Array;
+  /** An open workload's schedule; absent for the closed loop. */
+  schedule?: Schedule;
+  /** Open workloads: calls in flight at most before a due call is dropped. */
+  maxInFlight?: number;
+  /** Warm-up calls sent first at the run's concurrency, recorded with `warmup: true`. */
+  warmup?: number;
 }
+
+export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
 export interface MeasureHooks {
   retry: RetryPolicy;
@@ -24,6 +39,8 @@ export interface MeasureHooks {
   onRecord?: (r: InvocationRecord) => void;
   /** The configuration to derive cold-forcing changes from; required when `cold` > 0. */
   configuration?: FunctionConfiguration;
+  /** The run's clock (ms from its start); a fake one in tests. */
+  clock?: Clock;
 }
 
 export interface MeasureResult {
@@ -34,16 +51,45 @@ export interface MeasureResult {
   restoreError?: unknown;
 }
 
+/** Times in records are kept to the microsecond. */
+const us = (ms: number) => Math.round(ms * 1000) / 1000;
+
 export async function measure(client: LambdaClient, invoker: Invoker, target: Target, plan: MeasurePlan, hooks: MeasureHooks): Promise<MeasureResult> {
   const summary = new RunSummary();
   const result: MeasureResult = { summary };
   const signal = hooks.signal;
+  const clock = hooks.clock ?? new RealClock();
+  const wallOrigin = Date.now() - clock.now();
+  const workload: Workload = plan.schedule?.workload ?? closedWorkload(plan);
   const take = (r: InvocationRecord) => {
     summary.add(r);
     hooks.onRecord?.(r);
   };
-  const once = (forcedCold: boolean) =>
-    invokeMeasured(invoker, target, plan.payload, { retry: hooks.retry, forcedCold, signal });
+  const retry = { retry: hooks.retry, signal };
+  /** One call, its record given the workload's times; `warmup` and `forcedCold` as named. */
+  const call = (scheduledAt: number, sentAt: number, burst: number | null, warmup = false, forcedCold = false) =>
+    invokeMeasured(invoker, target, plan.payload, forcedCold ? { ...retry, forcedCold } : retry).then((r) => {
+      r.latencyMs = us(clock.now() - scheduledAt);
+      r.workload = workload;
+      r.scheduledAt = us(scheduledAt);
+      r.sentAt = us(sentAt);
+      r.lagMs = us(r.sentAt - r.scheduledAt);
+      r.burst = burst;
+      r.warmup = warmup;
+      take(r);
+    });
+  const drop = (scheduledAt: number, burst: number | null) => {
+    const r = blank(target, new Date(wallOrigin + scheduledAt).toISOString());
+    r.status = "dropped";
+    r.workload = workload;
+    r.scheduledAt = us(scheduledAt);
+    r.burst = burst;
+    take(r);
+  };
+  const runEngine = async (engine: Engine, go: (e: Engine) => Promise<void>) => {
+    await go(engine);
+    if (engine.error !== undefined) throw engine.error;
+  };
 
   const config = hooks.configuration;
   if (plan.cold > 0 && !config) throw new Error("cold starts need the function's configuration");
@@ -51,20 +97,22 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
     const runId = Date.now().toString(36);
     for (let i = 0; i < plan.cold && !signal?.aborted; i++) {
       await updateAndWait(client, target.functionName, coldChange(config!, `${runId}-${i}`), hooks.wait);
-      take(await once(true));
+      const now = clock.now();
+      await call(now, now, null, false, true);
     }
-    let next = plan.cold;
-    const worker = async () => {
-      while (next < plan.invocations && !signal?.aborted && !result.fatal) {
-        next++;
-        take(await once(false));
+    if (plan.warmup && !signal?.aborted) {
+      const warm = new Engine(clock, (s, t, b) => call(s, t, b, true), { maxInFlight: Infinity, signal });
+      await runEngine(warm, (e) => e.runClosed(plan.warmup!, plan.concurrency));
+    }
+    if (!signal?.aborted) {
+      const engine = new Engine(clock, (s, t, b) => call(s, t, b), { maxInFlight: plan.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, onDrop: drop, signal });
+      try {
+        if (plan.schedule) await runEngine(engine, (e) => e.runOpen(plan.schedule!));
+        else await runEngine(engine, (e) => e.runClosed(plan.invocations - plan.cold, plan.concurrency));
+      } finally {
+        summary.workload.maxInFlight = engine.peakInFlight;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(plan.concurrency, plan.invocations - plan.cold) }, () =>
-      worker().catch((err) => {
-        if (!(err instanceof FatalInvokeError)) throw err;
-        result.fatal ??= err;
-      })));
+    }
   } catch (err) {
     if (!(err instanceof FatalInvokeError)) throw err;
     result.fatal ??= err;

@@ -5,6 +5,7 @@ import type { Stat } from "./stats";
 import { START_KINDS } from "./record";
 import { groupsShown, ROW_METRICS } from "./summary-notes";
 import type { SummaryJson } from "./summary";
+import { formatWorkload } from "./workload-summary";
 
 /** A figure at the precision it was measured at: whole numbers bare, others with two decimals. */
 function fmt(x: number | null, integer: boolean): string {
@@ -34,8 +35,11 @@ export function formatSummary(s: SummaryJson): string {
   const counts = `invocations ${s.invocations}  errors ${s.errors}  throttles ${s.throttles}  retries ${s.retries}  ${kinds}` +
     (s.forcedColdNotCold > 0 ? `  forced-cold-but-warm ${s.forcedColdNotCold}` : "");
   const rows = [["", "n", "mean", "p50", "p50 95% CI", "p90", "p99", "max"]];
+  // A closed loop's latency is its client time plus the loop's own microseconds: not a row of its own.
+  const open = s.workload !== null && s.workload.workload.shape !== "closed";
   for (const [prefix, g] of groupsShown(s, s.split)) {
     for (const [key, label] of ROW_METRICS) {
+      if (key === "latencyMs" && !open) continue;
       const always = key === "clientMs" || key === "durationMs" || key === "billedMs" || key === "maxMemoryMb";
       if (!always && g[key].n === 0) continue;
       rows.push(row(`${prefix}${label}`, g[key], key === "billedMs" || key === "maxMemoryMb"));
@@ -50,5 +54,5 @@ export function formatSummary(s: SummaryJson): string {
         `${(s.cost.provisionedConcurrency.wallMs / 1000).toFixed(1)} s)`
       : "") +
     (s.pricing ? `  (${s.pricing.region} prices, ${s.pricing.source}, ${s.pricing.date})` : "");
-  return [head, counts, table(rows), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
+  return [head, counts, table(rows), ...formatWorkload(s.workload, s), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
 }

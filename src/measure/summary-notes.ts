@@ -23,6 +23,8 @@ export interface NoteInput {
   forcedColdNotCold: number;
   restores: number;
   provisioned: boolean;
+  /** Open workloads (rate, ramp, burst, trace) show latency beside client time; closed loops do not. */
+  open: boolean;
   all: Stats;
   split: Record<StartKind, Stats>;
 }
@@ -55,7 +57,7 @@ export function summaryNotes(x: NoteInput): string[] {
     if (ciProblem(g.clientMs) === "few") few.push(`${group} (n = ${n})`);
     for (const [key, label] of ROW_METRICS) {
       const s = g[key];
-      if (key === "initMs" || ciProblem(s) !== "wide") continue;
+      if (key === "initMs" || (key === "latencyMs" && !x.open) || ciProblem(s) !== "wide") continue;
       const [lo, hi] = s.p50Ci95!;
       wide.push(`${prefix}${label} [${lo}, ${hi}] (${Math.round((100 * (hi - lo)) / s.p50!)}%)`);
     }

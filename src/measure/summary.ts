@@ -140,6 +140,7 @@ export class RunSummary {
     const notes = summaryNotes({
       priceNote: price?.note, noReport: this.noReport, forcedColdNotCold: this.forcedColdNotCold,
       restores: this.byKind.restore.clientMs.count, all: stats, split, provisioned: pc !== null,
+      open: f !== undefined && f.workload.shape !== "closed",
     });
     const per = this.costed ? this.totalCost / this.costed : null;
     return {

@@ -3,6 +3,7 @@
 // RunSummary, so `measure` and `report` agree.
 import { Metric, type Stat } from "./stats";
 import type { InvocationRecord, Workload } from "./record";
+import { SecondSeries, type SecondPoint } from "./workload-series";
 
 export interface BurstSummary {
   burst: number;
@@ -26,6 +27,12 @@ export interface WorkloadSummaryJson {
   bursts: BurstSummary[];
 }
 
+/** Shapes whose calls leave on a schedule of times (the rest: the closed loop and idle probes). */
+const TIMED = new Set(["open", "ramp", "trace", "burst"]);
+
+/** Nearest-rank quantile of a sorted array. */
+const rank = (sorted: number[], q: number) => (sorted.length ? sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1] : null);
+
 export class WorkloadSummary {
   private workload: Workload | undefined;
   private scheduled = 0;
@@ -35,6 +42,10 @@ export class WorkloadSummary {
   private lastScheduled = -Infinity;
   private firstSent = Infinity;
   private lastSent = -Infinity;
+  /** Per burst: the calls' latencies (bursts are small: B calls each) and cold count. */
+  private readonly perBurst: { latencies: number[]; n: number; cold: number }[] = [];
+  /** Per second of the run (open, ramp, trace): for the report's time charts. */
+  readonly series = new SecondSeries();
   /** Set by the engine, which sees every send and completion. */
   maxInFlight: number | null = null;
 
@@ -42,17 +53,43 @@ export class WorkloadSummary {
     this.workload ??= r.workload;
     if (r.scheduledAt === null) return;
     this.scheduled++;
-    this.firstScheduled = Math.min(this.firstScheduled, r.scheduledAt);
-    this.lastScheduled = Math.max(this.lastScheduled, r.scheduledAt);
+    if (r.scheduledAt < this.firstScheduled) this.firstScheduled = r.scheduledAt;
+    if (r.scheduledAt > this.lastScheduled) this.lastScheduled = r.scheduledAt;
+    const timed = TIMED.has(r.workload.shape) && r.workload.shape !== "burst";
     if (r.status === "dropped") {
       this.dropped++;
+      if (timed) this.series.dropped(r.scheduledAt);
       return;
     }
     if (r.lagMs !== null) this.lag.record(r.lagMs);
+    const cold = r.startKind === "cold";
     if (r.sentAt !== null) {
-      this.firstSent = Math.min(this.firstSent, r.sentAt);
-      this.lastSent = Math.max(this.lastSent, r.sentAt);
+      if (r.sentAt < this.firstSent) this.firstSent = r.sentAt;
+      if (r.sentAt > this.lastSent) this.lastSent = r.sentAt;
+      if (timed) this.series.sent(r.sentAt, r.scheduledAt, r.error === null ? r.latencyMs : null, cold);
     }
+    if (r.burst !== null) {
+      const b = (this.perBurst[r.burst] ??= { latencies: [], n: 0, cold: 0 });
+      b.n++;
+      if (cold) b.cold++;
+      if (r.latencyMs !== null && r.error === null) b.latencies.push(r.latencyMs);
+    }
+  }
+
+  /** Per burst: calls, cold starts, and latency p50/p99 (nearest rank, exact). */
+  bursts(): (BurstSummary & { latencies: number[] })[] {
+    const out: (BurstSummary & { latencies: number[] })[] = [];
+    this.perBurst.forEach((b, burst) => {
+      if (!b) return;
+      const sorted = [...b.latencies].sort((x, y) => x - y);
+      out.push({ burst, n: b.n, cold: b.cold, p50LatencyMs: rank(sorted, 0.5), p99LatencyMs: rank(sorted, 0.99), latencies: sorted });
+    });
+    return out;
+  }
+
+  /** The per-second figures (open, ramp and trace runs). */
+  seconds(): SecondPoint[] {
+    return this.series.points();
   }
 
   toJson(): WorkloadSummaryJson | null {
@@ -66,7 +103,43 @@ export class WorkloadSummary {
       achievedRate: rate(this.scheduled - this.dropped, this.firstSent, this.lastSent),
       lagMs: this.lag.stat(),
       maxInFlight: this.maxInFlight,
-      bursts: [],
+      bursts: this.bursts().map(({ latencies: _, ...b }) => b),
     };
   }
+}
+
+const fmt = (x: number | null, digits = 2) => (x === null ? "-" : x.toFixed(digits));
+
+/** A workload's parameters as `key value` pairs, the shape first. */
+export function describeWorkload(w: Workload): string {
+  return Object.entries(w).map(([k, v]) => (k === "shape" ? String(v) : `${k} ${v}`)).join("  ");
+}
+
+/**
+ * The workload's lines of the human summary: nothing for the closed loop (its output is as it
+ * was); for the others the schedule against what was achieved, the lag, latency from the
+ * scheduled time beside the client round trip, and per burst its cold starts and tail.
+ */
+export function formatWorkload(w: WorkloadSummaryJson | null, latency: { latencyMs: Stat; clientMs: Stat }): string[] {
+  if (!w || !TIMED.has(w.workload.shape)) return [];
+  const lines = [
+    `workload  ${describeWorkload(w.workload)}`,
+    `scheduled ${w.scheduled}  dropped ${w.dropped}  target ${fmt(w.targetRate, 1)}/s  achieved ${fmt(w.achievedRate, 1)}/s  ` +
+      `most in flight ${w.maxInFlight ?? "-"}`,
+    `lag ms  p50 ${fmt(w.lagMs.p50, 3)}  p99 ${fmt(w.lagMs.p99, 3)}  max ${fmt(w.lagMs.max, 3)}`,
+  ];
+  const rows = [["", "n", "mean", "p50", "p90", "p99", "max"]];
+  for (const [label, s] of [["latency ms (from scheduled)", latency.latencyMs], ["client ms (from sent)", latency.clientMs]] as const) {
+    rows.push([label, String(s.n), fmt(s.mean), fmt(s.p50), fmt(s.p90), fmt(s.p99), fmt(s.max)]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  lines.push(...rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd()));
+  if (w.bursts.length > 0) {
+    lines.push("burst    n  cold  latency p50  latency p99");
+    for (const b of w.bursts) {
+      lines.push(`${String(b.burst).padStart(5)}  ${String(b.n).padStart(3)}  ${String(b.cold).padStart(4)}  ` +
+        `${fmt(b.p50LatencyMs).padStart(11)}  ${fmt(b.p99LatencyMs).padStart(11)}`);
+    }
+  }
+  return lines;
 }

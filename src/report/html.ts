@@ -5,6 +5,7 @@ import { formatSweep } from "../measure/sweep";
 import { cdfSpec, coldWarmSpec, PAGE_WIDTH, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
 import { idleSpec } from "./charts-idle";
 import { formatIdle } from "../workload/idle-summary";
+import { burstRuns, burstSpec, timedRuns, timeSeriesSpec } from "./charts-workload";
 import type { Run, Sweep } from "./load";
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -30,6 +31,8 @@ export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date =
       figure(`sweep-duration-${i}`, renderSvg(sweepDurationSpec(s))),
       figure(`sweep-cost-${i}`, renderSvg(sweepCostSpec(s))),
     ])).join("")}</div>`),
+    ...timedRuns(runs).map((r, i) => figure(`workload-time-${i}`, renderSvg(timeSeriesSpec(r)))),
+    ...burstRuns(runs).map((r, i) => figure(`workload-bursts-${i}`, renderSvg(burstSpec(r)))),
   ];
   const choices = sweeps.filter((s) => s.choice).map((s) =>
     `<p class="choice"><b>${escape(s.benchmark)}</b>: cheapest ${s.choice!.cheapest} MB, fastest ${s.choice!.fastest} MB, ` +
