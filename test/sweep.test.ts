@@ -47,25 +47,35 @@ describe("sweep against loopback servers", function () {
       // Each size's change, then the original put back, in that order; moto agrees.
       assert.deepEqual(s.configUpdates.map((u) => u.body.MemorySize), [...sizes, ORIGINAL]);
       assert.equal(await memoryNow(), ORIGINAL);
-      // The choice, computed here from what the server billed: warm invocations only for speed.
+      // The choice, computed here from what the server billed: warm invocations only, for speed and
+      // for cost (the forced cold start is the tool's doing). Every warm call of a size is alike,
+      // so no two sizes are indistinguishable.
       const perInvocation = (m: number, billedMs: number) => (billedMs / 1000) * (m / 1024) * 0.0000133334 + 0.0000002;
-      const rows = sizes.map((m) => {
-        const warm = Math.ceil(durationAt(m));
-        const cold = Math.ceil(durationAt(m) + 150);
-        return { m, cost: ((perInvocation(m, cold) + 19 * perInvocation(m, warm)) / 20) * 1e6, duration: durationAt(m) };
-      });
+      const rows = sizes.map((m) => ({ m, cost: perInvocation(m, Math.ceil(durationAt(m))) * 1e6, duration: durationAt(m) }));
       const maxCost = Math.max(...rows.map((x) => x.cost));
       const maxDuration = Math.max(...rows.map((x) => x.duration));
       const argmin = (f: (x: (typeof rows)[number]) => number) => rows.reduce((a, b) => (f(b) < f(a) ? b : a)).m;
+      const cheapest = argmin((x) => x.cost);
+      const fastest = argmin((x) => x.duration);
       assert.deepEqual(j.choice, {
-        cheapest: argmin((x) => x.cost),
-        fastest: argmin((x) => x.duration),
+        cheapest,
+        fastest,
         balanced: argmin((x) => 0.5 * (x.cost / maxCost) + 0.5 * (x.duration / maxDuration)),
         weight: 0.5,
+        indistinguishable: { cheapest: [cheapest], fastest: [fastest] },
       });
-      assert.deepEqual([j.choice.cheapest, j.choice.fastest, j.choice.balanced], [128, 2048, 512]);
+      assert.deepEqual([j.choice.cheapest, j.choice.fastest, j.choice.balanced], [128, 2048, 1024]);
+      // The warm cost per 1M is what the table reports, the cold cost beside it.
+      for (const [i, m] of sizes.entries()) {
+        assert.ok(Math.abs(j.steps[i].summary.cost.byKind.warm.per1MUsd - rows[i].cost) < 1e-6);
+        assert.ok(Math.abs(j.steps[i].summary.cost.byKind.cold.per1MUsd - perInvocation(m, Math.ceil(durationAt(m) + 150)) * 1e6) < 1e-6);
+      }
       // One JSONL per size, loadable as records, each with the size it ran at.
-      assert.deepEqual(fs.readdirSync(dir).sort(), sizes.map((m) => `${FN}-${m}mb.jsonl`).sort());
+      // One JSONL per size with its provenance beside it, and the sweep's own meta.json.
+      assert.deepEqual(fs.readdirSync(dir).sort(), [...sizes.flatMap((m) => [`${FN}-${m}mb.jsonl`, `${FN}-${m}mb.jsonl.meta.json`]), "meta.json"].sort());
+      const meta = JSON.parse(fs.readFileSync(path.join(dir, "meta.json"), "utf8"));
+      assert.equal(meta.plan.memory, sizes.join(","));
+      assert.equal(JSON.parse(fs.readFileSync(path.join(dir, `${FN}-256mb.jsonl.meta.json`), "utf8")).function.memoryMb, 256);
       for (const m of sizes) {
         const recs = fs.readFileSync(path.join(dir, `${FN}-${m}mb.jsonl`), "utf8").trim().split("\n").map((l) => InvocationRecord.parse(JSON.parse(l)));
         assert.equal(recs.length, 20);
@@ -83,10 +93,12 @@ describe("sweep against loopback servers", function () {
       assert.equal(r.code, 0, r.err);
       const lines = r.out.trimEnd().split("\n");
       assert.equal(lines[0], `${FN} (${FN}, us-east-1, arm64), memory restored to 512 MB`);
-      assert.match(lines[1], /^memory MB +n +errors +cold +p50 duration ms +p90 duration ms +p50 cold init ms +cost per 1M$/);
-      // 831.25 ms, to the histogram's 3 significant digits.
-      assert.match(lines[2], /^ +128 +10 +0 +1 +83[01]\.\d\d +83[01]\.\d\d +150\.00 +\$\d+\.\d\d$/);
+      assert.match(lines[1], /^memory MB +n +errors +cold +p50 duration ms +p90 duration ms +p50 cold init ms +warm cost per 1M +cold cost per 1M +cold share$/);
+      // 831.25 ms, to the histogram's 3 significant digits; 1 cold start of 10 calls.
+      assert.match(lines[2], /^ +128 +10 +0 +1 +83[01]\.\d\d +83[01]\.\d\d +150\.00 +\$\d+\.\d\d +\$\d+\.\d\d +10\.0%$/);
       assert.match(lines[4], /^cheapest 128 MB  fastest 1024 MB  balanced \d+ MB \(0\.5\*cost\/max cost \+ 0\.5\*duration\/max duration; durations are warm p50s\)$/);
+      assert.equal(lines[5], "fastest: 1024 MB is shown better than every other size");
+      assert.equal(lines[6], "cheapest: 128 MB is shown better than every other size");
     } finally {
       await s.close();
     }

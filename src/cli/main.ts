@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { formatError, ManifestInvalid } from "../manifest/load";
 import { UserError } from "./errors";
 import type { Io } from "./io";
+import { registerCompare } from "./commands/compare";
 import { registerInvoke } from "./commands/invoke";
 import { registerMeasure } from "./commands/measure";
 import { registerPlan } from "./commands/plan";
@@ -19,7 +20,7 @@ export function buildProgram(io: Io): Command {
     .description("Deploy serverless benchmark suites to AWS Lambda with Pulumi, and measure them")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const register of [registerValidate, registerPlan, registerInvoke, registerMeasure, registerSweep, registerReport]) {
+  for (const register of [registerValidate, registerPlan, registerInvoke, registerMeasure, registerSweep, registerReport, registerCompare]) {
     register(program, io);
   }
   return program;

@@ -18,8 +18,12 @@ export const DEFAULT_SEED = 14;
 
 export type BootstrapMethod = "bootstrap" | "cluster bootstrap";
 
-/** Repetitions a side needs before its repetitions are resampled as clusters. */
-export const MIN_CLUSTERS = 2;
+/**
+ * Repetitions a side needs before they are resampled as clusters: with fewer, a cluster bootstrap has
+ * too few distinct resamples to give an interval (3 clusters give 10), so the plain one is used and
+ * `compare` says the interval leaves out the variation between repetitions.
+ */
+export const MIN_CLUSTERS = 5;
 
 export function methodFor(s: Sample): BootstrapMethod {
   return s.clusters.length >= MIN_CLUSTERS ? "cluster bootstrap" : "bootstrap";

@@ -14,7 +14,7 @@ export function registerReport(program: Command, io: Io): void {
     .action(async (inputs: string[], o: { html?: string }) => {
       let loaded;
       try {
-        loaded = await loadRuns(inputs);
+        loaded = await loadRuns(inputs, { warn: (m) => io.err(`lambda-bench: warning: ${m}\n`) });
       } catch (err) {
         if (err instanceof ReportInputError) throw new UserError(err.message);
         throw err;
