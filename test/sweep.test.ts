@@ -9,6 +9,7 @@ import { InvocationRecord } from "../src/measure/record";
 import { withMotoFunction } from "./servers/moto-hooks";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { workspace } from "./fixtures";
+import { Rng } from "../src/stats/rng";
 
 const FN = "lb-sweep";
 const ORIGINAL = 512;
@@ -139,6 +140,37 @@ describe("sweep against loopback servers", function () {
     } finally {
       await s.close();
     }
+  });
+
+  it("durations that stop improving above 1024 MB: 1024 MB is named fastest in each of 20 seeded runs", async function () {
+    // Seeded noise (log-sd 0.1) on a duration that halves from 512 to 1024 MB and is flat above:
+    // a choice on point estimates names whichever of 1024..3008 MB drew the lowest median.
+    this.timeout(300_000);
+    const sizes = [512, 1024, 2048, 3008];
+    const named: number[] = [];
+    const pointFastest: number[] = [];
+    for (let seed = 0; seed < 20; seed++) {
+      const rng = new Rng(seed);
+      const s = await InvokeServer.start((call) => {
+        const memoryMb = call.memoryMb ?? ORIGINAL;
+        const durationMs = Math.round(100 * Math.max(1, 1024 / memoryMb) * Math.exp(0.1 * rng.normal()) * 100) / 100;
+        return { kind: "ok", payload: "{}", log: logTail(call.requestId, { durationMs, billedMs: Math.ceil(durationMs), memoryMb, maxMemoryMb: 70, initMs: call.cold ? 150 : undefined }) };
+      }, suite.moto.endpoint, "testing");
+      try {
+        const r = await cli(["sweep", FN, "--memory", sizes.join(","), "-n", "40", "-c", "4", "--endpoint", s.endpoint, "--json"]);
+        assert.equal(r.code, 0, r.err);
+        const j = JSON.parse(r.out);
+        named.push(j.choice.fastest);
+        const p50s = j.steps.map((st: { memoryMb: number; summary: { split: { warm: { durationMs: { p50: number } } } } }) => [st.memoryMb, st.summary.split.warm.durationMs.p50] as const);
+        pointFastest.push(p50s.reduce((a: readonly [number, number], b: readonly [number, number]) => (b[1] < a[1] ? b : a))[0]);
+        assert.ok(!j.choice.indistinguishable.fastest.includes(512), `seed ${seed}: 512 MB not shown slower`);
+      } finally {
+        await s.close();
+      }
+    }
+    assert.deepEqual(named, new Array(20).fill(1024), `named ${named.join(",")}`);
+    // The old rule would not have been stable: the lowest point estimate moves between the flat sizes.
+    assert.ok(new Set(pointFastest).size > 1, `point estimates always named ${pointFastest[0]}`);
   });
 
   it("bad --memory is a usage error", async () => {

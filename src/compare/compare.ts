@@ -85,7 +85,8 @@ export function compareMetric(metric: CompareMetric, a: Side, b: Side, o: Compar
     return out;
   }
   if (na < MIN_N_P50 || nb < MIN_N_P50) {
-    out.text = `not comparable: ${Math.min(na, nb)} values are too few for an interval (need ${MIN_N_P50} a side)`;
+    const k = Math.min(na, nb);
+    out.text = `not comparable: ${k} value${k === 1 ? " is" : "s are"} too few for an interval (need ${MIN_N_P50} a side)`;
     return out;
   }
   const p50 = ratioOfQuantiles(a.sample, b.sample, 0.5, { resamples, seed });

@@ -5,15 +5,13 @@ import { formatRatio, type MetricComparison } from "./compare";
 import { METRIC_INFO } from "./metrics";
 import type { CompareResult, PairResult } from "./run";
 
-const num = (x: number, unit: string) => {
-  if (unit === "USD") return x.toFixed(2);
-  const a = Math.abs(x);
-  return x.toFixed(a >= 100 ? 1 : a >= 1 ? 2 : 3);
-};
+/** Decimals for a value and its interval alike: from the estimate's size (USD per 1M: cents). */
+const digitsFor = (x: number, unit: string) => (unit === "USD" ? 2 : Math.abs(x) >= 100 ? 1 : Math.abs(x) >= 1 ? 2 : 3);
 
 function value(i: Interval | null, unit: string): string {
   if (!i) return "-";
-  return Number.isNaN(i.lo) ? num(i.estimate, unit) : `${num(i.estimate, unit)} [${num(i.lo, unit)}, ${num(i.hi, unit)}]`;
+  const d = digitsFor(i.estimate, unit);
+  return Number.isNaN(i.lo) ? i.estimate.toFixed(d) : `${i.estimate.toFixed(d)} [${i.lo.toFixed(d)}, ${i.hi.toFixed(d)}]`;
 }
 
 function ratio(i: Interval | null): string {

@@ -150,15 +150,18 @@ interface Row {
 }
 
 /**
- * The smallest size not shown worse than the best point estimate: for each size, the 95% bootstrap
+ * The smallest size not shown worse than the best point estimate: for each size, the bootstrap
  * interval of (its warm median) / (the best's); "shown worse" when the whole interval is above 1.
+ * The k-1 intervals are simultaneous at 95% (Bonferroni: each at 1 - 0.05/(k-1)), since the
+ * sweep claims all of them at once, and the best is itself picked from noisy estimates.
  */
 function smallestNotWorse(rows: Row[], o: ChoiceOptions): { choice: number; same: number[] } {
   const best = rows.reduce((a, b) => (b.point < a.point ? b : a));
+  const level = 1 - 0.05 / Math.max(1, rows.length - 1);
   const same = rows.filter((r) => {
     if (r === best) return true;
     if (!r.sample?.sorted.length || !best.sample?.sorted.length) return r.point === best.point;
-    return ratioOfQuantiles(best.sample, r.sample, 0.5, { resamples: o.resamples, seed: o.seed }).ratio.lo <= 1;
+    return ratioOfQuantiles(best.sample, r.sample, 0.5, { resamples: o.resamples, seed: o.seed, level }).ratio.lo <= 1;
   }).map((r) => r.memoryMb);
   return { choice: same[0], same };
 }
@@ -209,7 +212,7 @@ export function formatSweep(steps: SweepStep[], choice: SweepChoice | null): str
   const table = rows.map((r) => r.map((c, i) => c.padStart(widths[i])).join("  ")).join("\n");
   if (!choice) return `${table}\nno size has both a duration and a cost: nothing to choose`;
   const same = (what: string, xs: number[], chosen: number) => xs.length > 1
-    ? `${what}: ${sizes(xs)} cannot be told apart (95% intervals of the warm median ratio reach 1); the smallest, ${chosen} MB, is named`
+    ? `${what}: ${sizes(xs)} cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, ${chosen} MB, is named`
     : `${what}: ${chosen} MB is shown better than every other size`;
   return `${table}\ncheapest ${choice.cheapest} MB  fastest ${choice.fastest} MB  balanced ${choice.balanced} MB ` +
     `(${choice.weight}*cost/max cost + ${1 - choice.weight}*duration/max duration; durations are warm p50s)\n` +
