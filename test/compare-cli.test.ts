@@ -108,6 +108,8 @@ describe("compare and report on run files", function () {
     meta(pb, 2048, "bb");
     const r = await cli(["compare", pa, pb]);
     assert.equal(r.code, 0, r.err);
+    // Each side's provenance in one line under its name ("?" for what this hand-written one lacks).
+    assert.match(r.out, /^A: aes 1024 MB {2}\(.*a\.jsonl\)\n {3}run \?: \? 1024 MB arm64, image img@sha256:1, payload aa \(2 B\), closed workload, us-east-1, lambda-bench \?\nB: /);
     assert.match(r.out, /\nnote: configuration differs: memoryMb 1024 vs 2048 \(not like for like\)\n/);
     assert.match(r.out, /\nnote: payload differs: sha256 aa \(2 B\) vs bb \(2 B\) \(not like for like\)\n/);
   });
@@ -140,12 +142,29 @@ describe("compare and report on run files", function () {
       const r = await cli(["report", ...order]);
       assert.equal(r.code, 0, r.err);
       const heads = r.out.split("\n").filter((l) => l.startsWith("== "));
-      assert.equal(heads.length, 4, heads.join("\n"));
+      // Two inputs: the second is also compared against the first, matched on aes 1024 MB.
+      assert.equal(heads.length, 5, heads.join("\n"));
+      assert.equal(heads[4], `== compare: against ${order[0]}`);
+      assert.match(r.out, order[0] === lone ? /\n {2}B is [\d.]+x \[[\d.]+, [\d.]+\] faster than A\n/ : /\n {2}B is [\d.]+x \[[\d.]+, [\d.]+\] slower than A\n/);
       assert.ok(heads.includes(`== aes 1024 MB (lone-1024)  (${lone})`), heads.join("\n"));
       // The sweep's 1024 MB step is still the sweep's (about 100 ms, not the lone run's 300).
       const table = r.out.slice(r.out.indexOf("== sweep: aes"));
       assert.match(table, /\n +1024 +300 +0 +1 +(9\d|10\d)\.\d\d /);
     }
+  });
+
+  it("report of two runs: a forest plot of the ratios, one row per pair and metric, with the comparison in the text", async () => {
+    const html = path.join(dir, "cmp.html");
+    const r = await cli(["report", a, b, "--html", html]);
+    assert.equal(r.code, 0, r.err);
+    const page = fs.readFileSync(html, "utf8");
+    const forest = /<figure data-chart="compare-forest">([\s\S]*?)<\/figure>/.exec(page)![1];
+    for (const metric of ["duration", "client round trip"]) {
+      assert.ok(forest.includes(`aes 1024 MB (${b}) vs aes 1024 MB · ${metric}`), `row for ${metric}`);
+    }
+    // Two interval rules and two points (the rows), and the dashed rule at 1.
+    assert.equal((forest.match(/role="graphics-symbol"[^>]*aria-roledescription="point"/g) ?? []).length, 2);
+    assert.match(r.out, /\n== compare: against .*a\.jsonl\nA: aes 1024 MB/);
   });
 
   it("usage errors exit 2", async () => {

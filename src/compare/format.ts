@@ -1,6 +1,7 @@
 // `compare`'s text: per pair, each metric's p50 and p99 for A, B and B/A with 95% intervals, the
 // verdict in hyperfine's words, and what makes the pair not like for like.
 import type { Interval } from "../stats/bootstrap";
+import { describeProvenance } from "../measure/provenance";
 import { formatRatio, type MetricComparison } from "./compare";
 import { METRIC_INFO } from "./metrics";
 import type { CompareResult, PairResult } from "./run";
@@ -39,9 +40,12 @@ export function formatMetric(c: MetricComparison): string {
 
 export function formatPair(p: PairResult): string {
   const files = (fs: string[]) => (fs.length === 1 ? fs[0] : `${fs.length} files: ${fs.join(", ")}`);
+  const prov = (x: PairResult["a"]) => (x.provenance ? [`   ${describeProvenance(x.provenance)}`] : []);
   return [
     `A: ${p.a.key}  (${files(p.a.files)})`,
+    ...prov(p.a),
     `B: ${p.b.key}  (${files(p.b.files)})`,
+    ...prov(p.b),
     ...p.notes.map((n) => `note: ${n}`),
     ...p.metrics.map(formatMetric),
   ].join("\n");

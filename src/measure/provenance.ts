@@ -195,8 +195,8 @@ export function provenanceDifferences(a: Provenance | null, b: Provenance | null
     : [`${a ? "B" : "A"} has no provenance (.meta.json): cannot check the runs are like for like`];
   const out: string[] = [];
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
-  const fa = a.function;
-  const fb = b.function;
+  const fa = a.function ?? {};
+  const fb = b.function ?? {};
   const config = (f: FunctionProvenance) => ({ memoryMb: f.memoryMb, architecture: f.architecture, timeoutS: f.timeoutS,
     ephemeralStorageMb: f.ephemeralStorageMb, packageType: f.packageType, runtime: f.runtime, envKeys: f.envKeys });
   const ca = config(fa);
@@ -206,7 +206,7 @@ export function provenanceDifferences(a: Provenance | null, b: Provenance | null
   if (!same([fa.codeSha256, fa.resolvedImageUri ?? fa.imageUri], [fb.codeSha256, fb.resolvedImageUri ?? fb.imageUri])) {
     out.push(`image differs: ${fa.resolvedImageUri ?? fa.imageUri ?? fa.codeSha256 ?? "?"} vs ${fb.resolvedImageUri ?? fb.imageUri ?? fb.codeSha256 ?? "?"}`);
   }
-  if (a.payload.sha256 !== b.payload.sha256) out.push(`payload differs: sha256 ${a.payload.sha256.slice(0, 12)} (${a.payload.bytes} B) vs ${b.payload.sha256.slice(0, 12)} (${b.payload.bytes} B)`);
+  if (a.payload?.sha256 !== b.payload?.sha256) out.push(`payload differs: sha256 ${a.payload?.sha256.slice(0, 12)} (${a.payload?.bytes} B) vs ${b.payload?.sha256.slice(0, 12)} (${b.payload?.bytes} B)`);
   if (!same(a.workload, b.workload)) out.push(`workload differs: ${JSON.stringify(a.workload)} vs ${JSON.stringify(b.workload)}`);
   if (a.region !== b.region) out.push(`region differs: ${a.region} vs ${b.region}`);
   return out.map((m) => `${m} (not like for like)`);
@@ -233,4 +233,23 @@ export function provenanceOf(
     plan: { invocations: run.plan.invocations, concurrency: run.plan.concurrency, cold: run.plan.cold, ...extra.plan },
     command: commandLine(cmd as { parent?: unknown; rawArgs?: string[] }), startedAt: new Date(),
   });
+}
+
+/** One line saying what a run measured and with what: for `report` and `compare`. */
+export function describeProvenance(p: Provenance): string {
+  // Written by hand or by an older version, a sidecar may lack fields: say "?" rather than fail.
+  const f: Partial<FunctionProvenance> = p.function ?? {};
+  const image = f.resolvedImageUri ?? f.imageUri;
+  const tool = `lambda-bench ${p.tool?.version ?? "?"}${p.tool?.gitCommit ? ` (${p.tool.gitCommit.slice(0, 7)})` : ""}`;
+  const what = [
+    `${f.name ?? p.benchmark ?? "?"} ${f.memoryMb ?? "?"} MB ${f.architecture ?? "?"}`,
+    image ? `image ${image.replace(/^.*\//, "")}` : f.codeSha256 ? `code ${f.codeSha256.slice(0, 12)}` : null,
+    p.payload ? `payload ${p.payload.sha256.slice(0, 12)} (${p.payload.bytes} B)` : null,
+    `${p.workload?.shape ?? "?"} workload`,
+    p.seed != null ? `seed ${p.seed}` : null,
+    `${p.region ?? "?"}${p.accountId ? ` ${p.accountId}` : ""}`,
+    p.startedAt ? `${p.startedAt} to ${p.endedAt ?? "?"}` : null,
+    `${tool}${p.client?.hostname ? ` on ${p.client.hostname}` : ""}`,
+  ].filter(Boolean);
+  return `run ${p.runId?.slice(0, 8) ?? "?"}: ${what.join(", ")}`;
 }

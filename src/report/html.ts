@@ -4,13 +4,18 @@ import { formatSummary } from "../measure/summary";
 import { formatSweep } from "../measure/sweep";
 import { cdfSpec, coldWarmSpec, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
 import type { Run, Sweep } from "./load";
+import { forestRows, forestSpec } from "./charts-compare";
+import { formatCompare } from "../compare/format";
+import { describeProvenance } from "../measure/provenance";
+import type { CompareResult } from "../compare/run";
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** The text summary: every run's table, then every sweep's. */
-export function reportText(runs: Run[], sweeps: Sweep[]): string {
-  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${formatSummary(r.summary.toJson())}`);
+export function reportText(runs: Run[], sweeps: Sweep[], comparison?: CompareResult): string {
+  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${r.provenance ? `${describeProvenance(r.provenance)}\n` : ""}${formatSummary(r.summary.toJson())}`);
   for (const s of sweeps) parts.push(`== sweep: ${s.benchmark} (${s.function})\n${formatSweep(s.steps, s.choice)}`);
+  if (comparison?.pairs.length) parts.push(`== compare: against ${comparison.baseline}\n${formatCompare({ ...comparison, unmatched: [] }).trimEnd()}`);
   return `${parts.join("\n\n")}\n`;
 }
 
@@ -18,8 +23,9 @@ async function figure(id: string, svg: Promise<string>): Promise<string> {
   return `<figure data-chart="${id}">${await svg}</figure>`;
 }
 
-export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date = new Date()): Promise<string> {
+export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date = new Date(), comparison?: CompareResult): Promise<string> {
   const figures = [
+    ...(comparison && forestRows(comparison).length ? [figure("compare-forest", renderSvg(forestSpec(comparison)))] : []),
     figure("cdf", renderSvg(cdfSpec(runs))),
     figure("cold-warm", renderSvg(coldWarmSpec(runs))),
     ...sweeps.flatMap((s, i) => [
@@ -48,7 +54,7 @@ pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 12px; }
 ${choices}
 ${(await Promise.all(figures)).join("\n")}
 <h2>Summaries</h2>
-<pre>${escape(reportText(runs, sweeps))}</pre>
+<pre>${escape(reportText(runs, sweeps, comparison))}</pre>
 </body>
 </html>
 `;
