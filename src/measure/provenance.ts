@@ -239,7 +239,8 @@ export function provenanceOf(
 export function describeProvenance(p: Provenance): string {
   // Written by hand or by an older version, a sidecar may lack fields: say "?" rather than fail.
   const f: Partial<FunctionProvenance> = p.function ?? {};
-  const image = f.resolvedImageUri ?? f.imageUri;
+  // Deployed by digest (DESIGN section 3), the image URI names it; else the digest Lambda resolved.
+  const image = f.imageUri?.includes("@sha256:") ? f.imageUri : f.resolvedImageUri ?? f.imageUri;
   const tool = `lambda-bench ${p.tool?.version ?? "?"}${p.tool?.gitCommit ? ` (${p.tool.gitCommit.slice(0, 7)})` : ""}`;
   const what = [
     `${f.name ?? p.benchmark ?? "?"} ${f.memoryMb ?? "?"} MB ${f.architecture ?? "?"}`,
