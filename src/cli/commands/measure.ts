@@ -6,6 +6,8 @@ import { RunSummary, formatSummary } from "../../measure/summary";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 import { positiveInt } from "../options";
+import { parseInterleave } from "../../measure/interleave";
+import { measureInterleaved } from "./measure-interleave";
 import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 
 export function registerMeasure(program: Command, io: Io): void {
@@ -13,7 +15,14 @@ export function registerMeasure(program: Command, io: Io): void {
     .description("invoke a benchmark N times with at most C in flight and summarize latency, cold starts, billed duration, memory and cost")
     .option("--out <file.jsonl>", "write one JSON line per invocation as it completes (and its provenance to <file.jsonl>.meta.json)")
     .option("--repeat <R>", "run the whole workload R times, each record tagged with its repetition", positiveInt("--repeat"), 1)
-    .action(async (name: string, o: RunOptions & { out?: string; repeat: number }, cmd: Command) => {
+    .option("--interleave <A,B>", "alternate each repetition between two memory sizes or two functions, in a seeded random order; records to <out>-A.jsonl and <out>-B.jsonl")
+    .option("--interleave-seed <S>", "the seed of --interleave's order (default 14)", positiveInt("--interleave-seed", 0))
+    .action(async (name: string, o: RunOptions & { out?: string; repeat: number; interleave?: string; interleaveSeed?: number }, cmd: Command) => {
+      if (o.interleave !== undefined) {
+        const il = parseInterleave(o.interleave);
+        if (typeof il === "string") throw new UserError(il, 2);
+        return measureInterleaved(name, il, { ...o, seed: o.interleaveSeed }, io, cmd);
+      }
       const run = await prepare(name, o, undefined);
       const provenance = await provenanceOf(run, o, cmd, { plan: { repeat: o.repeat } });
       const out = o.out ? openOut(o.out) : undefined;
