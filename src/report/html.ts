@@ -19,6 +19,13 @@ export function reportText(runs: Run[], sweeps: Sweep[], comparison?: CompareRes
   return `${parts.join("\n\n")}\n`;
 }
 
+/** The sizes a choice could not tell apart from the one it named, when there are any. */
+function tied(c: NonNullable<Sweep["choice"]>): string {
+  const parts = (["fastest", "cheapest"] as const).filter((k) => c.indistinguishable[k].length > 1)
+    .map((k) => `${k}: ${c.indistinguishable[k].join(", ")} MB cannot be told apart`);
+  return parts.length ? ` (${parts.join("; ")})` : "";
+}
+
 async function figure(id: string, svg: Promise<string>): Promise<string> {
   return `<figure data-chart="${id}">${await svg}</figure>`;
 }
@@ -35,7 +42,7 @@ export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date =
   ];
   const choices = sweeps.filter((s) => s.choice).map((s) =>
     `<p class="choice"><b>${escape(s.benchmark)}</b>: cheapest ${s.choice!.cheapest} MB, fastest ${s.choice!.fastest} MB, ` +
-    `balanced ${s.choice!.balanced} MB</p>`).join("\n");
+    `balanced ${s.choice!.balanced} MB${tied(s.choice!)}</p>`).join("\n");
   return `<!doctype html>
 <html lang="en">
 <head>

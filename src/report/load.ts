@@ -109,7 +109,12 @@ export async function loadRun(file: string, o: LoadOptions = {}): Promise<Run & 
 
 export async function loadRuns(inputs: string[], o: Pick<LoadOptions, "warn"> = {}): Promise<{ runs: Run[]; sweeps: Sweep[] }> {
   const runs: (Run & { samples?: StepSamples })[] = [];
-  for (const f of runFiles(inputs)) runs.push(await loadRun(f, { ...o, sweepSamples: true }));
+  const files = runFiles(inputs);
+  // Only a folder of two or more runs can hold a sweep: only its runs keep warm samples (4 bytes a
+  // call) for the sweep's choice on intervals; a lone run is summarized from histograms alone.
+  const perDir = new Map<string, number>();
+  for (const f of files) perDir.set(path.dirname(f), (perDir.get(path.dirname(f)) ?? 0) + 1);
+  for (const f of files) runs.push(await loadRun(f, { ...o, sweepSamples: perDir.get(path.dirname(f))! > 1 }));
   // Two runs with the same label are told apart by their file names.
   const seen = new Map<string, number>();
   for (const r of runs) seen.set(r.label, (seen.get(r.label) ?? 0) + 1);
