@@ -55,14 +55,16 @@ describe("measure --repeat --interleave", function () {
         assert.ok(recs.every((x) => x.configMemoryMb === m));
         const meta = JSON.parse(fs.readFileSync(`${sideFile(out, m)}.meta.json`, "utf8"));
         assert.equal(meta.function.memoryMb, m);
-        assert.deepEqual(meta.plan, { invocations: 10, concurrency: 2, cold: 0, repeat: 6, interleave: "256,512", seed: 5, side: String(m) });
+        const { interleaveId, ...plan } = meta.plan;
+        assert.deepEqual(plan, { invocations: 10, concurrency: 2, cold: 0, repeat: 6, interleave: "256,512", seed: 5, side: String(m) });
+        assert.match(interleaveId, /^[0-9a-f-]{36}$/);
         assert.equal(j.sides[i].summary.invocations, 60);
       }
-      // 6 repetitions a side: compare resamples them whole, and 256 MB is slower (59 vs 39.5 ms + noise).
+      // One interleaveId on both sides: compare resamples the 6 repetitions jointly; 256 MB is slower.
       const c = await cli(["compare", sideFile(out, 512), sideFile(out, 256), "--json"]);
       assert.equal(c.code, 0, c.err);
       const m = JSON.parse(c.out).pairs[0].metrics[0];
-      assert.equal(m.method, "cluster bootstrap of medians, 10000 resamples, seed 14");
+      assert.equal(m.method, "paired cluster bootstrap of medians, 10000 resamples, seed 14");
       assert.equal(m.verdict, "slower");
       assert.deepEqual(JSON.parse(c.out).pairs[0].notes, ["configuration differs: memoryMb 512 vs 256 (not like for like)"]);
     } finally {

@@ -81,7 +81,7 @@ describe("stats: bootstrap of quantiles", function () {
     // 1,000 resamples (not the CLI's 10,000) keep this at a few seconds: the percentile interval's
     // ends move by well under 1% of coverage at 1,000 resamples.
     const rng = new Rng(99);
-    const covered: Record<BootstrapMethod, number> = { bootstrap: 0, "cluster bootstrap": 0 };
+    const covered: Record<Exclude<BootstrapMethod, "paired cluster bootstrap">, number> = { bootstrap: 0, "cluster bootstrap": 0 };
     const runs = 200;
     for (let rep = 0; rep < runs; rep++) {
       const a = clustered(rng, 20, 25, 100);
@@ -94,6 +94,36 @@ describe("stats: bootstrap of quantiles", function () {
     }
     assert.ok(covered["cluster bootstrap"] >= 0.9 * runs, `cluster bootstrap covered ${covered["cluster bootstrap"]} of ${runs}`);
     assert.ok(covered.bootstrap <= 0.75 * runs, `plain bootstrap covered ${covered.bootstrap} of ${runs}`);
+  });
+
+  it("interleaved repetitions with a drift both sides share: the paired cluster bootstrap cancels it, keeping coverage", () => {
+    // 10 repetitions; in each, A and B both get the repetition's offset (log-sd 0.3), B 1.10x A.
+    const rng = new Rng(11);
+    const runs = 100;
+    let covered = 0;
+    let pairedWidth = 0;
+    let unpairedWidth = 0;
+    for (let rep = 0; rep < runs; rep++) {
+      const ca: Float32Array[] = [];
+      const cb: Float32Array[] = [];
+      for (let r = 0; r < 10; r++) {
+        const offset = Math.exp(0.3 * rng.normal());
+        ca.push(lognormal(rng, 30, 100, 0.3, offset));
+        cb.push(lognormal(rng, 30, 110, 0.3, offset));
+      }
+      const keys = ca.map((_, i) => i);
+      const a = { ...sampleOf(ca), keys };
+      const b = { ...sampleOf(cb), keys };
+      const p = ratioOfQuantiles(a, b, 0.5, { seed: rep, resamples: 1000, paired: true });
+      const u = ratioOfQuantiles(a, b, 0.5, { seed: rep, resamples: 1000 });
+      assert.equal(p.methods.a, "paired cluster bootstrap");
+      assert.equal(u.methods.a, "cluster bootstrap");
+      if (p.ratio.lo <= 1.1 && 1.1 <= p.ratio.hi) covered++;
+      pairedWidth += p.ratio.hi - p.ratio.lo;
+      unpairedWidth += u.ratio.hi - u.ratio.lo;
+    }
+    assert.ok(covered >= 0.9 * runs, `paired covered ${covered} of ${runs}`);
+    assert.ok(pairedWidth < 0.5 * unpairedWidth, `paired width ${pairedWidth / runs}, unpaired ${unpairedWidth / runs}`);
   });
 
   it("the point estimates are the nearest-rank quantiles, and p99 intervals bracket them", () => {

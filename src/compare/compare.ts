@@ -45,6 +45,8 @@ export interface MetricComparison {
 export interface CompareOptions {
   resamples?: number;
   seed?: number;
+  /** A and B were interleaved repetition by repetition: resample their repetitions jointly. */
+  paired?: boolean;
 }
 
 const point = (s: Sample, q: number): Interval | null => (s.sorted.length ? { estimate: quantileSorted(s.sorted, q), lo: NaN, hi: NaN } : null);
@@ -89,7 +91,7 @@ export function compareMetric(metric: CompareMetric, a: Side, b: Side, o: Compar
     out.text = `not comparable: ${k} value${k === 1 ? " is" : "s are"} too few for an interval (need ${MIN_N_P50} a side)`;
     return out;
   }
-  const p50 = ratioOfQuantiles(a.sample, b.sample, 0.5, { resamples, seed });
+  const p50 = ratioOfQuantiles(a.sample, b.sample, 0.5, { resamples, seed, paired: o.paired });
   out.a.p50 = p50.a;
   out.b.p50 = p50.b;
   out.method = p50.methods.a === p50.methods.b
@@ -102,7 +104,7 @@ export function compareMetric(metric: CompareMetric, a: Side, b: Side, o: Compar
     }
   }
   if (na >= MIN_N_P99 && nb >= MIN_N_P99) {
-    const p99 = ratioOfQuantiles(a.sample, b.sample, 0.99, { resamples, seed: seed + 1 });
+    const p99 = ratioOfQuantiles(a.sample, b.sample, 0.99, { resamples, seed: seed + 1, paired: o.paired });
     out.a.p99 = p99.a;
     out.b.p99 = p99.b;
     if (Number.isFinite(p99.ratio.estimate) && p99.a.lo > 0) out.ratio.p99 = p99.ratio;

@@ -33,6 +33,12 @@ export async function loadSide(input: string, metrics: readonly CompareMetric[],
   return out;
 }
 
+/** Two sides of one `measure --interleave` run (its repetitions are paired). */
+function interleaved(a: Provenance | null, b: Provenance | null): boolean {
+  const id = a?.plan?.interleaveId;
+  return typeof id === "string" && id === b?.plan?.interleaveId;
+}
+
 /** Runs of one key pooled: each file's repetitions become clusters of their own. */
 function pooled(runs: LoadedRun[], metric: CompareMetric): Sample {
   if (runs.length === 1) return runs[0].samples.get(metric)!;
@@ -56,7 +62,8 @@ export async function compareInputs(
         a: { input: first, key: label(p.a), files: p.a.map((r) => r.run.file), provenance: prov(p.a) },
         b: { input, key: label(p.b), files: p.b.map((r) => r.run.file), provenance: prov(p.b) },
         notes: provenanceDifferences(prov(p.a), prov(p.b)),
-        metrics: metrics.map((m) => compareMetric(m, { label: label(p.a), sample: pooled(p.a, m) }, { label: label(p.b), sample: pooled(p.b, m) }, o)),
+        metrics: metrics.map((m) => compareMetric(m, { label: label(p.a), sample: pooled(p.a, m) }, { label: label(p.b), sample: pooled(p.b, m) },
+          { ...o, paired: interleaved(prov(p.a), prov(p.b)) })),
       });
     }
   }

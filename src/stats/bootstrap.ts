@@ -16,7 +16,7 @@ import { countAtMost, quantileSorted, type Sample } from "./samples";
 export const DEFAULT_RESAMPLES = 10_000;
 export const DEFAULT_SEED = 14;
 
-export type BootstrapMethod = "bootstrap" | "cluster bootstrap";
+export type BootstrapMethod = "bootstrap" | "cluster bootstrap" | "paired cluster bootstrap";
 
 /**
  * Repetitions a side needs before they are resampled as clusters: with fewer, a cluster bootstrap has
@@ -41,8 +41,8 @@ export function plainReplicate(sorted: Float32Array, q: number, rng: Rng): numbe
   return sorted[index - 1];
 }
 
-/** One cluster-bootstrap replicate of the q-quantile: clusters drawn with replacement, pooled. */
-export function clusterReplicate(s: Sample, q: number, rng: Rng, counts: Uint32Array): number {
+/** Draws r clusters with replacement into counts; returns the pooled size. */
+function drawClusters(s: Sample, rng: Rng, counts: Uint32Array): number {
   const r = s.clusters.length;
   counts.fill(0);
   let total = 0;
@@ -51,6 +51,13 @@ export function clusterReplicate(s: Sample, q: number, rng: Rng, counts: Uint32A
     counts[c]++;
     total += s.clusters[c].length;
   }
+  return total;
+}
+
+/** The q-quantile of the clusters pooled with the given multiplicities. */
+function pooledQuantile(s: Sample, q: number, counts: Uint32Array): number {
+  let total = 0;
+  for (let c = 0; c < counts.length; c++) total += counts[c] * s.clusters[c].length;
   const k = rankOf(q, total);
   // Smallest g with at least k pooled values <= sorted[g].
   let lo = 0;
@@ -59,18 +66,34 @@ export function clusterReplicate(s: Sample, q: number, rng: Rng, counts: Uint32A
     const mid = (lo + hi) >>> 1;
     const v = s.sorted[mid];
     let at = 0;
-    for (let c = 0; c < r; c++) if (counts[c] > 0) at += counts[c] * countAtMost(s.clusters[c], v);
+    for (let c = 0; c < counts.length; c++) if (counts[c] > 0) at += counts[c] * countAtMost(s.clusters[c], v);
     if (at >= k) hi = mid;
     else lo = mid + 1;
   }
   return s.sorted[lo];
 }
 
+/** One cluster-bootstrap replicate of the q-quantile: clusters drawn with replacement, pooled. */
+export function clusterReplicate(s: Sample, q: number, rng: Rng, counts: Uint32Array): number {
+  drawClusters(s, rng, counts);
+  return pooledQuantile(s, q, counts);
+}
+
+/**
+ * True when A and B were measured in the same repetitions (`measure --interleave`): the same
+ * repetition keys, MIN_CLUSTERS or more. Then repetitions are resampled jointly, so what a
+ * repetition shares across the two sides (a drift, a noisy neighbour) cancels in the ratio.
+ */
+export function canPair(a: Sample, b: Sample): boolean {
+  return a.keys !== undefined && b.keys !== undefined && a.keys.length >= MIN_CLUSTERS &&
+    a.keys.length === b.keys.length && a.keys.every((k, i) => k === b.keys![i]);
+}
+
 /** `resamples` bootstrap replicates of the q-quantile, cluster or plain as `method` says. */
 export function replicates(s: Sample, q: number, resamples: number, rng: Rng, method: BootstrapMethod = methodFor(s)): Float64Array {
   const out = new Float64Array(resamples);
   if (s.sorted.length === 0) return out.fill(NaN);
-  if (method === "cluster bootstrap" && s.clusters.length >= 2) {
+  if (method !== "bootstrap" && s.clusters.length >= 2) {
     const counts = new Uint32Array(s.clusters.length);
     for (let i = 0; i < resamples; i++) out[i] = clusterReplicate(s, q, rng, counts);
   } else {
@@ -99,6 +122,8 @@ export interface RatioOptions {
   level?: number;
   /** Force a method on both sides; by default each side with 2+ repetitions is resampled by them. */
   method?: BootstrapMethod;
+  /** Resample the repetitions of A and B jointly (see canPair); ignored when they cannot be paired. */
+  paired?: boolean;
 }
 
 export interface RatioResult {
@@ -120,9 +145,25 @@ export function ratioOfQuantiles(a: Sample, b: Sample, q: number, o: RatioOption
   const resamples = o.resamples ?? DEFAULT_RESAMPLES;
   const level = o.level ?? 0.95;
   const rng = new Rng(o.seed ?? DEFAULT_SEED);
-  const methods = { a: o.method ?? methodFor(a), b: o.method ?? methodFor(b) };
-  const ra = replicates(a, q, resamples, rng, methods.a);
-  const rb = replicates(b, q, resamples, rng, methods.b);
+  const paired = o.paired === true && canPair(a, b);
+  const methods = paired
+    ? { a: "paired cluster bootstrap" as const, b: "paired cluster bootstrap" as const }
+    : { a: o.method ?? methodFor(a), b: o.method ?? methodFor(b) };
+  let ra: Float64Array;
+  let rb: Float64Array;
+  if (paired) {
+    ra = new Float64Array(resamples);
+    rb = new Float64Array(resamples);
+    const counts = new Uint32Array(a.clusters.length);
+    for (let i = 0; i < resamples; i++) {
+      drawClusters(a, rng, counts);
+      ra[i] = pooledQuantile(a, q, counts);
+      rb[i] = pooledQuantile(b, q, counts);
+    }
+  } else {
+    ra = replicates(a, q, resamples, rng, methods.a);
+    rb = replicates(b, q, resamples, rng, methods.b);
+  }
   const ratios = new Float64Array(resamples);
   for (let i = 0; i < resamples; i++) ratios[i] = rb[i] / ra[i];
   const qa = quantileSorted(a.sorted, q);

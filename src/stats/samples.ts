@@ -36,6 +36,8 @@ export class SampleBuilder {
 export interface Sample {
   readonly sorted: Float32Array;
   readonly clusters: readonly Float32Array[];
+  /** The repetition each cluster holds, when known (a run file's `repetition`). */
+  readonly keys?: readonly number[];
 }
 
 /** Values grouped by repetition, as a run file is read. */
@@ -55,10 +57,10 @@ export class ClusteredBuilder {
   }
 
   build(): Sample {
-    const keys = [...this.byCluster.keys()].sort((a, b) => a - b);
+    const keys = [...this.byCluster.keys()].filter((k) => this.byCluster.get(k)!.length > 0).sort((a, b) => a - b);
     const parts = keys.map((k) => this.byCluster.get(k)!.take());
     this.byCluster.clear();
-    return sampleOf(parts);
+    return { ...sampleOf(parts), keys };
   }
 }
 

@@ -2,6 +2,7 @@
 // memory sizes of one function, or two functions), in a seeded random order per repetition. Each
 // side's records go to their own file (`<out>-<side>.jsonl`, with its `.meta.json`), tagged with
 // their repetition, ready for `compare`, which resamples whole repetitions.
+import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import { updateAndWait } from "../../measure/configuration";
 import { interleaveOrder, sideFile, type Interleave } from "../../measure/interleave";
@@ -26,7 +27,8 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
   const base = memory ? await prepare(name, o, "--interleave of memory sizes") : undefined;
   const runs = memory ? [base!, base!] : [await prepare(il.sides[0], o, undefined), await prepare(il.sides[1], o, undefined)];
   const labels = il.sides.map(String);
-  const plan = { repeat: o.repeat, interleave: labels.join(","), seed };
+  // One id on both sides' provenance: `compare` then pairs their repetitions.
+  const plan = { repeat: o.repeat, interleave: labels.join(","), seed, interleaveId: randomUUID() };
   const provenance: Provenance[] = [];
   for (const [i, run] of runs.entries()) {
     const p = await provenanceOf(run, o, cmd, { seed, plan: { ...plan, side: labels[i] } });
