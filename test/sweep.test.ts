@@ -10,6 +10,9 @@ import { withMotoFunction } from "./servers/moto-hooks";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { workspace } from "./fixtures";
 import { Rng } from "../src/stats/rng";
+import { choose, formatSweep, StepSampler } from "../src/measure/sweep";
+import { RunSummary } from "../src/measure/summary";
+import { completeRecord } from "../src/measure/record";
 
 const FN = "lb-sweep";
 const ORIGINAL = 512;
@@ -181,3 +184,52 @@ describe("sweep against loopback servers", function () {
     }
   });
 });
+
+describe("sweep choices on intervals", () => {
+  // Steps from seeded samples: warm duration halves from 256 to 512 MB and is flat above (the flat
+  // sizes draw the same values, so they are equal by construction, not by luck); cost per call is
+  // flat up to 512 MB (again the same draws) and doubles with each size above.
+  const step = (memoryMb: number, durationMedian: number, durationSeed: number, costMedian: number, costSeed: number) => {
+    const durations = new Rng(durationSeed);
+    const costs = new Rng(costSeed);
+    const sampler = new StepSampler();
+    const summary = new RunSummary();
+    for (let i = 0; i < 200; i++) {
+      const durationMs = Math.round(durationMedian * Math.exp(0.1 * durations.normal()) * 100) / 100;
+      const r = completeRecord({
+        benchmark: "b", function: "b", region: "us-east-1", architecture: "arm64", configMemoryMb: memoryMb, requestId: null,
+        start: "2026-11-25T00:00:00Z", clientMs: durationMs + 5, status: 200, functionError: null, error: null, retries: 0, throttles: 0,
+        forcedCold: false, cold: false, durationMs, billedMs: Math.ceil(durationMs), memoryMb, maxMemoryMb: 50, initMs: null,
+        restoreMs: null, reportStatus: null, errorType: null, costUsd: costMedian * Math.exp(0.05 * costs.normal()),
+      });
+      sampler.add(r);
+      summary.add(r);
+    }
+    return { memoryMb, summary: summary.toJson(), samples: sampler.build() };
+  };
+  const steps = [step(256, 200, 1, 1e-6, 5), step(512, 100, 2, 1e-6, 5), step(1024, 100, 2, 2e-6, 6), step(2048, 100, 2, 4e-6, 7)];
+
+  it("names the smallest size not shown slower (costlier), and lists the sizes it cannot tell apart", () => {
+    const c = choose(steps)!;
+    assert.equal(c.fastest, 512);
+    assert.deepEqual(c.indistinguishable.fastest, [512, 1024, 2048]);
+    assert.equal(c.cheapest, 256);
+    assert.deepEqual(c.indistinguishable.cheapest, [256, 512]);
+    const text = formatSweep(steps, c).split("\n");
+    assert.equal(text.at(-2), "fastest: 512, 1024, 2048 MB cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, 512 MB, is named");
+    assert.equal(text.at(-1), "cheapest: 256, 512 MB cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, 256 MB, is named");
+  });
+
+  it("without samples, the point estimates decide as before: only exact ties are indistinguishable", () => {
+    const c = choose(steps.map(({ samples: _, ...st }) => st))!;
+    // The flat sizes drew the same durations: their warm p50s tie exactly, and the smallest is named.
+    assert.equal(c.fastest, 512);
+    assert.deepEqual(c.indistinguishable.fastest, [512, 1024, 2048]);
+    // 256 and 512 MB drew the same costs: a tie, which goes to the smaller size.
+    assert.equal(c.cheapest, 256);
+    // A flat size 1 ms faster than the others is alone in its place.
+    const shifted = choose([steps[0], { ...steps[1], summary: { ...steps[1].summary, split: { ...steps[1].summary.split, warm: { ...steps[1].summary.split.warm, durationMs: { ...steps[1].summary.split.warm.durationMs, p50: 99 } } } } }, steps[2]].map(({ samples: _, ...st }) => st))!;
+    assert.deepEqual(shifted.indistinguishable.fastest, [512]);
+  });
+});
+
