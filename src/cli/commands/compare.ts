@@ -1,6 +1,6 @@
 // `lambda-bench compare <A> <B> [more...]`: B (and each further run) against A, metric by metric,
 // with bootstrap intervals of the ratio; `--fail-if-slower 5%` makes it a CI regression gate.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { slowerBeyond } from "../../compare/compare";
 import { formatCompare } from "../../compare/format";
 import { COMPARE_METRICS, type CompareMetric } from "../../compare/metrics";
@@ -34,7 +34,8 @@ export function registerCompare(program: Command, io: Io): void {
     .argument("<A>", "the baseline: a run .jsonl file, or a folder of them (a sweep, a suite)")
     .argument("<B>", "the run to compare against A: a file, or a folder matched to A's by benchmark and memory size")
     .argument("[more...]", "further runs, each compared against A")
-    .option("--metric <names>", `what to compare, comma-separated: ${COMPARE_METRICS.join(", ")}`, metricList, ["duration"] as CompareMetric[])
+    .addOption(new Option("--metric <names>", `what to compare, comma-separated: ${COMPARE_METRICS.join(", ")}`)
+      .argParser(metricList).default(["duration"], "duration"))
     .option("--json", "print the comparison as one JSON object")
     .option("--fail-if-slower <pct>", "exit 1 when B's median is slower than A's by more than pct, the whole interval above it too (a CI gate)", percent)
     .option("--resamples <R>", "bootstrap resamples", positiveInt("--resamples", 100), DEFAULT_RESAMPLES)
