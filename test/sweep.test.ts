@@ -9,6 +9,10 @@ import { InvocationRecord } from "../src/measure/record";
 import { withMotoFunction } from "./servers/moto-hooks";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { workspace } from "./fixtures";
+import { Rng } from "../src/stats/rng";
+import { choose, formatSweep, StepSampler } from "../src/measure/sweep";
+import { RunSummary } from "../src/measure/summary";
+import { completeRecord } from "../src/measure/record";
 
 const FN = "lb-sweep";
 const ORIGINAL = 512;
@@ -47,25 +51,35 @@ describe("sweep against loopback servers", function () {
       // Each size's change, then the original put back, in that order; moto agrees.
       assert.deepEqual(s.configUpdates.map((u) => u.body.MemorySize), [...sizes, ORIGINAL]);
       assert.equal(await memoryNow(), ORIGINAL);
-      // The choice, computed here from what the server billed: warm invocations only for speed.
+      // The choice, computed here from what the server billed: warm invocations only, for speed and
+      // for cost (the forced cold start is the tool's doing). Every warm call of a size is alike,
+      // so no two sizes are indistinguishable.
       const perInvocation = (m: number, billedMs: number) => (billedMs / 1000) * (m / 1024) * 0.0000133334 + 0.0000002;
-      const rows = sizes.map((m) => {
-        const warm = Math.ceil(durationAt(m));
-        const cold = Math.ceil(durationAt(m) + 150);
-        return { m, cost: ((perInvocation(m, cold) + 19 * perInvocation(m, warm)) / 20) * 1e6, duration: durationAt(m) };
-      });
+      const rows = sizes.map((m) => ({ m, cost: perInvocation(m, Math.ceil(durationAt(m))) * 1e6, duration: durationAt(m) }));
       const maxCost = Math.max(...rows.map((x) => x.cost));
       const maxDuration = Math.max(...rows.map((x) => x.duration));
       const argmin = (f: (x: (typeof rows)[number]) => number) => rows.reduce((a, b) => (f(b) < f(a) ? b : a)).m;
+      const cheapest = argmin((x) => x.cost);
+      const fastest = argmin((x) => x.duration);
       assert.deepEqual(j.choice, {
-        cheapest: argmin((x) => x.cost),
-        fastest: argmin((x) => x.duration),
+        cheapest,
+        fastest,
         balanced: argmin((x) => 0.5 * (x.cost / maxCost) + 0.5 * (x.duration / maxDuration)),
         weight: 0.5,
+        indistinguishable: { cheapest: [cheapest], fastest: [fastest] },
       });
-      assert.deepEqual([j.choice.cheapest, j.choice.fastest, j.choice.balanced], [128, 2048, 512]);
+      assert.deepEqual([j.choice.cheapest, j.choice.fastest, j.choice.balanced], [128, 2048, 1024]);
+      // The warm cost per 1M is what the table reports, the cold cost beside it.
+      for (const [i, m] of sizes.entries()) {
+        assert.ok(Math.abs(j.steps[i].summary.cost.byKind.warm.per1MUsd - rows[i].cost) < 1e-6);
+        assert.ok(Math.abs(j.steps[i].summary.cost.byKind.cold.per1MUsd - perInvocation(m, Math.ceil(durationAt(m) + 150)) * 1e6) < 1e-6);
+      }
       // One JSONL per size, loadable as records, each with the size it ran at.
-      assert.deepEqual(fs.readdirSync(dir).sort(), sizes.map((m) => `${FN}-${m}mb.jsonl`).sort());
+      // One JSONL per size with its provenance beside it, and the sweep's own meta.json.
+      assert.deepEqual(fs.readdirSync(dir).sort(), [...sizes.flatMap((m) => [`${FN}-${m}mb.jsonl`, `${FN}-${m}mb.jsonl.meta.json`]), "meta.json"].sort());
+      const meta = JSON.parse(fs.readFileSync(path.join(dir, "meta.json"), "utf8"));
+      assert.equal(meta.plan.memory, sizes.join(","));
+      assert.equal(JSON.parse(fs.readFileSync(path.join(dir, `${FN}-256mb.jsonl.meta.json`), "utf8")).function.memoryMb, 256);
       for (const m of sizes) {
         const recs = fs.readFileSync(path.join(dir, `${FN}-${m}mb.jsonl`), "utf8").trim().split("\n").map((l) => InvocationRecord.parse(JSON.parse(l)));
         assert.equal(recs.length, 20);
@@ -83,10 +97,12 @@ describe("sweep against loopback servers", function () {
       assert.equal(r.code, 0, r.err);
       const lines = r.out.trimEnd().split("\n");
       assert.equal(lines[0], `${FN} (${FN}, us-east-1, arm64), memory restored to 512 MB`);
-      assert.match(lines[1], /^memory MB +n +errors +cold +p50 duration ms +p90 duration ms +p50 cold init ms +cost per 1M$/);
-      // 831.25 ms, to the histogram's 3 significant digits.
-      assert.match(lines[2], /^ +128 +10 +0 +1 +83[01]\.\d\d +83[01]\.\d\d +150\.00 +\$\d+\.\d\d$/);
+      assert.match(lines[1], /^memory MB +n +errors +cold +p50 duration ms +p90 duration ms +p50 cold init ms +warm cost per 1M +cold cost per 1M +cold share$/);
+      // 831.25 ms, to the histogram's 3 significant digits; 1 cold start of 10 calls.
+      assert.match(lines[2], /^ +128 +10 +0 +1 +83[01]\.\d\d +83[01]\.\d\d +150\.00 +\$\d+\.\d\d +\$\d+\.\d\d +10\.0%$/);
       assert.match(lines[4], /^cheapest 128 MB  fastest 1024 MB  balanced \d+ MB \(0\.5\*cost\/max cost \+ 0\.5\*duration\/max duration; durations are warm p50s\)$/);
+      assert.equal(lines[5], "fastest: 1024 MB is shown better than every other size");
+      assert.equal(lines[6], "cheapest: 128 MB is shown better than every other size");
     } finally {
       await s.close();
     }
@@ -129,6 +145,37 @@ describe("sweep against loopback servers", function () {
     }
   });
 
+  it("durations that stop improving above 1024 MB: 1024 MB is named fastest in each of 20 seeded runs", async function () {
+    // Seeded noise (log-sd 0.1) on a duration that halves from 512 to 1024 MB and is flat above:
+    // a choice on point estimates names whichever of 1024..3008 MB drew the lowest median.
+    this.timeout(300_000);
+    const sizes = [512, 1024, 2048, 3008];
+    const named: number[] = [];
+    const pointFastest: number[] = [];
+    for (let seed = 0; seed < 20; seed++) {
+      const rng = new Rng(seed);
+      const s = await InvokeServer.start((call) => {
+        const memoryMb = call.memoryMb ?? ORIGINAL;
+        const durationMs = Math.round(100 * Math.max(1, 1024 / memoryMb) * Math.exp(0.1 * rng.normal()) * 100) / 100;
+        return { kind: "ok", payload: "{}", log: logTail(call.requestId, { durationMs, billedMs: Math.ceil(durationMs), memoryMb, maxMemoryMb: 70, initMs: call.cold ? 150 : undefined }) };
+      }, suite.moto.endpoint, "testing");
+      try {
+        const r = await cli(["sweep", FN, "--memory", sizes.join(","), "-n", "40", "-c", "4", "--endpoint", s.endpoint, "--json"]);
+        assert.equal(r.code, 0, r.err);
+        const j = JSON.parse(r.out);
+        named.push(j.choice.fastest);
+        const p50s = j.steps.map((st: { memoryMb: number; summary: { split: { warm: { durationMs: { p50: number } } } } }) => [st.memoryMb, st.summary.split.warm.durationMs.p50] as const);
+        pointFastest.push(p50s.reduce((a: readonly [number, number], b: readonly [number, number]) => (b[1] < a[1] ? b : a))[0]);
+        assert.ok(!j.choice.indistinguishable.fastest.includes(512), `seed ${seed}: 512 MB not shown slower`);
+      } finally {
+        await s.close();
+      }
+    }
+    assert.deepEqual(named, new Array(20).fill(1024), `named ${named.join(",")}`);
+    // The old rule would not have been stable: the lowest point estimate moves between the flat sizes.
+    assert.ok(new Set(pointFastest).size > 1, `point estimates always named ${pointFastest[0]}`);
+  });
+
   it("bad --memory is a usage error", async () => {
     for (const [arg, msg] of [["128,abc", '"abc"'], ["64", '"64"'], ["128,128", "a size twice"]]) {
       const r = await cli(["sweep", FN, "--memory", arg]);
@@ -137,3 +184,52 @@ describe("sweep against loopback servers", function () {
     }
   });
 });
+
+describe("sweep choices on intervals", () => {
+  // Steps from seeded samples: warm duration halves from 256 to 512 MB and is flat above (the flat
+  // sizes draw the same values, so they are equal by construction, not by luck); cost per call is
+  // flat up to 512 MB (again the same draws) and doubles with each size above.
+  const step = (memoryMb: number, durationMedian: number, durationSeed: number, costMedian: number, costSeed: number) => {
+    const durations = new Rng(durationSeed);
+    const costs = new Rng(costSeed);
+    const sampler = new StepSampler();
+    const summary = new RunSummary();
+    for (let i = 0; i < 200; i++) {
+      const durationMs = Math.round(durationMedian * Math.exp(0.1 * durations.normal()) * 100) / 100;
+      const r = completeRecord({
+        benchmark: "b", function: "b", region: "us-east-1", architecture: "arm64", configMemoryMb: memoryMb, requestId: null,
+        start: "2026-11-25T00:00:00Z", clientMs: durationMs + 5, status: 200, functionError: null, error: null, retries: 0, throttles: 0,
+        forcedCold: false, cold: false, durationMs, billedMs: Math.ceil(durationMs), memoryMb, maxMemoryMb: 50, initMs: null,
+        restoreMs: null, reportStatus: null, errorType: null, costUsd: costMedian * Math.exp(0.05 * costs.normal()),
+      });
+      sampler.add(r);
+      summary.add(r);
+    }
+    return { memoryMb, summary: summary.toJson(), samples: sampler.build() };
+  };
+  const steps = [step(256, 200, 1, 1e-6, 5), step(512, 100, 2, 1e-6, 5), step(1024, 100, 2, 2e-6, 6), step(2048, 100, 2, 4e-6, 7)];
+
+  it("names the smallest size not shown slower (costlier), and lists the sizes it cannot tell apart", () => {
+    const c = choose(steps)!;
+    assert.equal(c.fastest, 512);
+    assert.deepEqual(c.indistinguishable.fastest, [512, 1024, 2048]);
+    assert.equal(c.cheapest, 256);
+    assert.deepEqual(c.indistinguishable.cheapest, [256, 512]);
+    const text = formatSweep(steps, c).split("\n");
+    assert.equal(text.at(-2), "fastest: 512, 1024, 2048 MB cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, 512 MB, is named");
+    assert.equal(text.at(-1), "cheapest: 256, 512 MB cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, 256 MB, is named");
+  });
+
+  it("without samples, the point estimates decide as before: only exact ties are indistinguishable", () => {
+    const c = choose(steps.map(({ samples: _, ...st }) => st))!;
+    // The flat sizes drew the same durations: their warm p50s tie exactly, and the smallest is named.
+    assert.equal(c.fastest, 512);
+    assert.deepEqual(c.indistinguishable.fastest, [512, 1024, 2048]);
+    // 256 and 512 MB drew the same costs: a tie, which goes to the smaller size.
+    assert.equal(c.cheapest, 256);
+    // A flat size 1 ms faster than the others is alone in its place.
+    const shifted = choose([steps[0], { ...steps[1], summary: { ...steps[1].summary, split: { ...steps[1].summary.split, warm: { ...steps[1].summary.split.warm, durationMs: { ...steps[1].summary.split.warm.durationMs, p50: 99 } } } } }, steps[2]].map(({ samples: _, ...st }) => st))!;
+    assert.deepEqual(shifted.indistinguishable.fastest, [512]);
+  });
+});
+

@@ -8,6 +8,7 @@ import type { Io } from "./io";
 import { registerIdle } from "./commands/idle";
 import { registerDemo } from "./commands/demo";
 import { registerDoctor } from "./commands/doctor";
+import { registerCompare } from "./commands/compare";
 import { registerInvoke } from "./commands/invoke";
 import { registerMeasure } from "./commands/measure";
 import { registerPlan } from "./commands/plan";
@@ -25,7 +26,8 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .version(versionText(), "-V, --version", "print the version (and the git commit, in a checkout)");
   for (const register of [
-    registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerDemo, registerDoctor,
+    registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerCompare,
+    registerDemo, registerDoctor,
   ]) {
     register(program, io);
   }

@@ -51,7 +51,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   },
   {
     title: "Every run in one offline HTML report, and every summary on stdout",
-    args: (ctx) => ["report", path.join(ctx.outDir, "hello.jsonl"), path.join(ctx.outDir, "aes.jsonl"), path.join(ctx.outDir, "aes-sweep"), "--html", reportFile(ctx)],
+    args: (ctx) => ["report", ctx.outDir, "--html", reportFile(ctx)],
     shorten: shortenReport,
   },
 ];

@@ -4,7 +4,7 @@
 // project's CommonJS module resolution.)
 import type { TopLevelSpec } from "vega-lite";
 import type { Run, Sweep } from "./load";
-import { typicalDuration } from "../measure/sweep";
+import { typicalDuration, warmCostPer1M } from "../measure/sweep";
 
 /** Percentiles each CDF is drawn through. */
 export const CDF_PERCENTILES: readonly number[] = [
@@ -112,11 +112,11 @@ export function sweepDurationSpec(sweep: Sweep): TopLevelSpec {
 }
 
 export function sweepCostSpec(sweep: Sweep): TopLevelSpec {
-  const values = sweep.steps.filter((s) => s.summary.cost.per1MUsd !== null)
-    .map((s) => ({ memoryMb: s.memoryMb, usd: s.summary.cost.per1MUsd }));
+  const values = sweep.steps.filter((s) => warmCostPer1M(s.summary) !== null)
+    .map((s) => ({ memoryMb: s.memoryMb, usd: warmCostPer1M(s.summary) }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: `${sweep.benchmark}: cost per 1M invocations against memory`,
+    title: `${sweep.benchmark}: cost per 1M warm invocations against memory`,
     width: HALF, height: 260,
     data: { values },
     mark: { type: "line", point: true, color: "#b3541e" },

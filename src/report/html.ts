@@ -7,23 +7,36 @@ import { idleSpec } from "./charts-idle";
 import { formatIdle } from "../workload/idle-summary";
 import { burstRuns, burstSpec, timedRuns, timeSeriesSpec } from "./charts-workload";
 import type { Run, Sweep } from "./load";
+import { forestRows, forestSpec } from "./charts-compare";
+import { formatCompare } from "../compare/format";
+import { describeProvenance } from "../measure/provenance";
+import type { CompareResult } from "../compare/run";
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** The text summary: every run's table, then every sweep's. */
-export function reportText(runs: Run[], sweeps: Sweep[]): string {
-  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${formatSummary(r.summary.toJson())}` +
+export function reportText(runs: Run[], sweeps: Sweep[], comparison?: CompareResult): string {
+  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${r.provenance ? `${describeProvenance(r.provenance)}\n` : ""}${formatSummary(r.summary.toJson())}` +
     (r.idle.count ? `\nidle probes\n${formatIdle(r.idle.toJson())}` : ""));
   for (const s of sweeps) parts.push(`== sweep: ${s.benchmark} (${s.function})\n${formatSweep(s.steps, s.choice)}`);
+  if (comparison?.pairs.length) parts.push(`== compare: against ${comparison.baseline}\n${formatCompare({ ...comparison, unmatched: [] }).trimEnd()}`);
   return `${parts.join("\n\n")}\n`;
+}
+
+/** The sizes a choice could not tell apart from the one it named, when there are any. */
+function tied(c: NonNullable<Sweep["choice"]>): string {
+  const parts = (["fastest", "cheapest"] as const).filter((k) => c.indistinguishable[k].length > 1)
+    .map((k) => `${k}: ${c.indistinguishable[k].join(", ")} MB cannot be told apart`);
+  return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
 async function figure(id: string, svg: Promise<string>): Promise<string> {
   return `<figure data-chart="${id}">${await svg}</figure>`;
 }
 
-export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date = new Date()): Promise<string> {
+export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date = new Date(), comparison?: CompareResult): Promise<string> {
   const figures = [
+    ...(comparison && forestRows(comparison).length ? [figure("compare-forest", renderSvg(forestSpec(comparison)))] : []),
     figure("cdf", renderSvg(cdfSpec(runs))),
     figure("cold-warm", renderSvg(coldWarmSpec(runs))),
     ...(runs.some((r) => r.idle.count) ? [figure("idle", renderSvg(idleSpec(runs.map((r) => ({ label: r.label, idle: r.idle.toJson() })))))] : []),
@@ -36,7 +49,7 @@ export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date =
   ];
   const choices = sweeps.filter((s) => s.choice).map((s) =>
     `<p class="choice"><b>${escape(s.benchmark)}</b>: cheapest ${s.choice!.cheapest} MB, fastest ${s.choice!.fastest} MB, ` +
-    `balanced ${s.choice!.balanced} MB</p>`).join("\n");
+    `balanced ${s.choice!.balanced} MB${tied(s.choice!)}</p>`).join("\n");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -58,7 +71,7 @@ pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 12px; }
 ${choices}
 ${(await Promise.all(figures)).join("\n")}
 <h2>Summaries</h2>
-<pre>${escape(reportText(runs, sweeps))}</pre>
+<pre>${escape(reportText(runs, sweeps, comparison))}</pre>
 </body>
 </html>
 `;

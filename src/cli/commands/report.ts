@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { loadRuns, ReportInputError } from "../../report/load";
+import { compareInputs } from "../../compare/run";
 import { reportHtml, reportText } from "../../report/html";
 import { UserError } from "../errors";
 import type { Io } from "../io";
@@ -19,16 +20,20 @@ export function registerReport(program: Command, io: Io): void {
         throw new UserError(`cannot write ${o.html}: folder ${htmlDir} does not exist`);
       }
       let loaded;
+      let comparison;
       try {
-        loaded = await loadRuns(inputs);
+        const warn = (m: string) => io.err(`lambda-bench: warning: ${m}\n`);
+        loaded = await loadRuns(inputs, { warn });
+        // Two or more inputs: each later one against the first, as `compare` does (warnings said once).
+        if (inputs.length > 1) comparison = await compareInputs(inputs, ["duration", "client"], {});
       } catch (err) {
         if (err instanceof ReportInputError) throw new UserError(err.message);
         throw err;
       }
-      io.out(reportText(loaded.runs, loaded.sweeps));
+      io.out(reportText(loaded.runs, loaded.sweeps, comparison));
       if (o.html) {
         try {
-          fs.writeFileSync(o.html, await reportHtml(loaded.runs, loaded.sweeps));
+          fs.writeFileSync(o.html, await reportHtml(loaded.runs, loaded.sweeps, undefined, comparison));
         } catch (err) {
           throw new UserError(`cannot write ${o.html}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }

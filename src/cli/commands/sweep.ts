@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { LIMITS } from "../../manifest/schema";
 import type { JsonlWriter } from "../../measure/jsonl";
 import { choose, formatSweep, sweep, type SweepResult } from "../../measure/sweep";
+import { metaPathFor, provenanceOf, writeProvenance } from "../../measure/provenance";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
@@ -26,9 +27,11 @@ export function registerSweep(program: Command, io: Io): void {
   withRunOptions(program.command("sweep"))
     .description("measure at each memory size, name the cheapest, fastest and balanced, and restore the original memory")
     .requiredOption("--memory <sizes>", "memory sizes in MB, comma-separated, e.g. 128,256,512,1024,2048", memorySizes)
-    .option("--out <dir>", "write <benchmark>-<memory>mb.jsonl per size into this folder")
-    .action(async (name: string, o: RunOptions & { memory: number[]; out?: string }) => {
+    .option("--out <dir>", "write <benchmark>-<memory>mb.jsonl per size into this folder, and the provenance to meta.json")
+    .action(async (name: string, o: RunOptions & { memory: number[]; out?: string }, cmd: Command) => {
       const run = await prepare(name, o, "sweep");
+      const provenance = await provenanceOf(run, o, cmd, { plan: { memory: o.memory.join(",") } });
+      const files: string[] = [];
       if (o.out) fs.mkdirSync(o.out, { recursive: true });
       let out: JsonlWriter | undefined;
       const stop = interruptible(() => out?.close());
@@ -41,7 +44,9 @@ export function registerSweep(program: Command, io: Io): void {
           configuration: run.configuration!,
           invoker: run.invoker,
           onSize: (memoryMb) => {
-            out = o.out ? openOut(path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`)) : undefined;
+            const file = o.out ? path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`) : undefined;
+            if (file) files.push(file);
+            out = file ? openOut(file) : undefined;
             progress = progressOf(io, `${run.benchmark} ${memoryMb} MB`, o.n);
             return (r) => {
               out?.write(r);
@@ -56,13 +61,22 @@ export function registerSweep(program: Command, io: Io): void {
         });
       } finally {
         stop.dispose();
+        provenance.endedAt = new Date().toISOString();
+        if (o.out) {
+          // The folder's meta.json, and each size's sidecar with that size's memory in it.
+          writeProvenance(path.join(o.out, "meta.json"), provenance);
+          for (const [i, file] of files.entries()) {
+            writeProvenance(metaPathFor(file), { ...provenance, function: { ...provenance.function, memoryMb: o.memory[i] } });
+          }
+        }
       }
       const choice = choose(result.steps);
       const original = run.configuration!.MemorySize;
       if (o.json) {
         io.out(`${JSON.stringify({
           benchmark: run.benchmark, function: run.target.functionName, region: run.region, architecture: run.target.architecture,
-          originalMemoryMb: original ?? null, steps: result.steps, choice, interrupted: result.interrupted,
+          originalMemoryMb: original ?? null, steps: result.steps.map(({ samples: _, ...step }) => step), choice, interrupted: result.interrupted,
+          provenance,
         })}\n`);
       } else {
         io.out(`${run.benchmark} (${run.target.functionName}, ${run.region}, ${run.target.architecture}), memory restored to ${original} MB\n` +

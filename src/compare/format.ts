@@ -1,0 +1,59 @@
+// `compare`'s text: per pair, each metric's p50 and p99 for A, B and B/A with 95% intervals, the
+// verdict in hyperfine's words, and what makes the pair not like for like.
+import type { Interval } from "../stats/bootstrap";
+import { describeProvenance } from "../measure/provenance";
+import { formatRatio, type MetricComparison } from "./compare";
+import { METRIC_INFO } from "./metrics";
+import type { CompareResult, PairResult } from "./run";
+
+/** Decimals for a value and its interval alike: from the estimate's size (USD per 1M: cents). */
+const digitsFor = (x: number, unit: string) => (unit === "USD" ? 2 : Math.abs(x) >= 100 ? 1 : Math.abs(x) >= 1 ? 2 : 3);
+
+function value(i: Interval | null, unit: string): string {
+  if (!i) return "-";
+  const d = digitsFor(i.estimate, unit);
+  return Number.isNaN(i.lo) ? i.estimate.toFixed(d) : `${i.estimate.toFixed(d)} [${i.lo.toFixed(d)}, ${i.hi.toFixed(d)}]`;
+}
+
+function ratio(i: Interval | null): string {
+  if (!i) return "-";
+  const f = formatRatio(i);
+  return `${f.x}x [${f.lo}, ${f.hi}]`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("   ").trimEnd()).join("\n");
+}
+
+export function formatMetric(c: MetricComparison): string {
+  const unit = c.unit === "USD" ? "USD" : c.unit;
+  const head = `${METRIC_INFO[c.metric].label} (${unit}; ${METRIC_INFO[c.metric].calls})` +
+    (c.method ? `, ${c.method}` : "");
+  const rows = [
+    ["", `A (n=${c.a.n})`, `B (n=${c.b.n})`, "B/A"],
+    ["p50", value(c.a.p50, c.unit), value(c.b.p50, c.unit), ratio(c.ratio.p50)],
+    ["p99", value(c.a.p99, c.unit), value(c.b.p99, c.unit), ratio(c.ratio.p99)],
+  ];
+  return [head, table(rows).replace(/^/gm, "  "), `  ${c.text}`, ...c.notes.map((n) => `  note: ${n}`)].join("\n");
+}
+
+export function formatPair(p: PairResult): string {
+  const files = (fs: string[]) => (fs.length === 1 ? fs[0] : `${fs.length} files: ${fs.join(", ")}`);
+  const prov = (x: PairResult["a"]) => (x.provenance ? [`   ${describeProvenance(x.provenance)}`] : []);
+  return [
+    `A: ${p.a.key}  (${files(p.a.files)})`,
+    ...prov(p.a),
+    `B: ${p.b.key}  (${files(p.b.files)})`,
+    ...prov(p.b),
+    ...p.notes.map((n) => `note: ${n}`),
+    ...p.metrics.map(formatMetric),
+  ].join("\n");
+}
+
+export function formatCompare(r: CompareResult): string {
+  const parts = r.pairs.map(formatPair);
+  for (const u of r.unmatched) parts.push(`not matched in ${r.baseline} vs ${u.input}: ${u.runs.join("; ")}`);
+  if (r.pairs.length === 0) parts.push("no runs matched: nothing compared");
+  return `${parts.join("\n\n")}\n`;
+}

@@ -1,0 +1,55 @@
+// Which runs `compare` sets against each other: two files are a pair; folders are matched run by
+// run, on benchmark and memory size together, else on memory size (two sweeps of different
+// functions), else on benchmark (two suites at different sizes). Runs of one key on one side are
+// pooled, each file a repetition.
+import type { Run } from "../report/load";
+import type { Sample } from "../stats/samples";
+import type { CompareMetric } from "./metrics";
+
+export interface LoadedRun {
+  run: Run;
+  samples: Map<CompareMetric, Sample>;
+}
+
+export interface Pair {
+  /** What the runs were matched on ("" for two single runs). */
+  key: string;
+  a: LoadedRun[];
+  b: LoadedRun[];
+}
+
+type KeyOf = (r: Run) => string;
+
+const KEYS: { name: string; of: KeyOf }[] = [
+  { name: "benchmark and memory", of: (r) => `${r.benchmark} ${r.memoryMb ?? "?"} MB` },
+  { name: "memory", of: (r) => `${r.memoryMb ?? "?"} MB` },
+  { name: "benchmark", of: (r) => r.benchmark },
+];
+
+function groupBy(runs: LoadedRun[], key: KeyOf): Map<string, LoadedRun[]> {
+  const m = new Map<string, LoadedRun[]>();
+  for (const r of runs) {
+    const k = key(r.run);
+    m.set(k, [...(m.get(k) ?? []), r]);
+  }
+  return m;
+}
+
+const byNumberAware = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+
+/** The pairs to compare, and the runs of either side left without a match. */
+export function matchRuns(a: LoadedRun[], b: LoadedRun[]): { pairs: Pair[]; matchedOn: string; unmatched: string[] } {
+  if (a.length === 1 && b.length === 1) return { pairs: [{ key: "", a, b }], matchedOn: "", unmatched: [] };
+  for (const { name, of } of KEYS) {
+    const ga = groupBy(a, of);
+    const gb = groupBy(b, of);
+    const common = [...ga.keys()].filter((k) => gb.has(k)).sort(byNumberAware);
+    if (common.length === 0) continue;
+    const unmatched = [
+      ...[...ga.keys()].filter((k) => !gb.has(k)).map((k) => `A: ${k}`),
+      ...[...gb.keys()].filter((k) => !ga.has(k)).map((k) => `B: ${k}`),
+    ];
+    return { pairs: common.map((k) => ({ key: k, a: ga.get(k)!, b: gb.get(k)! })), matchedOn: name, unmatched };
+  }
+  return { pairs: [], matchedOn: "", unmatched: [...a.map((r) => `A: ${r.run.label}`), ...b.map((r) => `B: ${r.run.label}`)] };
+}

@@ -1,0 +1,71 @@
+// `compare` from inputs to results: load each input's runs with the samples of the chosen metrics,
+// match them against the first input's, and compare every matched pair on every metric.
+import { loadRun, runFiles, type Run } from "../report/load";
+import { provenanceDifferences, type Provenance } from "../measure/provenance";
+import { sampleOf, type Sample } from "../stats/samples";
+import { compareMetric, type CompareOptions, type MetricComparison } from "./compare";
+import { matchRuns, type LoadedRun } from "./match";
+import { RunSampler, type CompareMetric } from "./metrics";
+
+export interface PairResult {
+  a: { input: string; key: string; files: string[]; provenance: Provenance | null };
+  b: { input: string; key: string; files: string[]; provenance: Provenance | null };
+  /** Why the comparison may not be like for like (from the provenance). */
+  notes: string[];
+  metrics: MetricComparison[];
+}
+
+export interface CompareResult {
+  baseline: string;
+  pairs: PairResult[];
+  /** Runs without a counterpart, per compared input. */
+  unmatched: { input: string; runs: string[] }[];
+}
+
+/** Every run of an input, each with its samples of the metrics. */
+export async function loadSide(input: string, metrics: readonly CompareMetric[], warn?: (m: string) => void): Promise<LoadedRun[]> {
+  const out: LoadedRun[] = [];
+  for (const file of runFiles([input])) {
+    const sampler = new RunSampler(metrics);
+    const run: Run = await loadRun(file, { onRecord: (r) => sampler.add(r), warn });
+    out.push({ run, samples: sampler.build() });
+  }
+  return out;
+}
+
+/** Two sides of one `measure --interleave` run (its repetitions are paired). */
+function interleaved(a: Provenance | null, b: Provenance | null): boolean {
+  const id = a?.plan?.interleaveId;
+  return typeof id === "string" && id === b?.plan?.interleaveId;
+}
+
+/** Runs of one key pooled: each file's repetitions become clusters of their own. */
+function pooled(runs: LoadedRun[], metric: CompareMetric): Sample {
+  if (runs.length === 1) return runs[0].samples.get(metric)!;
+  return sampleOf(runs.flatMap((r) => r.samples.get(metric)!.clusters.map((c) => c.slice())));
+}
+
+export async function compareInputs(
+  inputs: string[], metrics: readonly CompareMetric[], o: CompareOptions & { warn?: (m: string) => void } = {},
+): Promise<CompareResult> {
+  const [first, ...rest] = inputs;
+  const base = await loadSide(first, metrics, o.warn);
+  const result: CompareResult = { baseline: first, pairs: [], unmatched: [] };
+  for (const input of rest) {
+    const other = await loadSide(input, metrics, o.warn);
+    const { pairs, unmatched } = matchRuns(base, other);
+    if (unmatched.length) result.unmatched.push({ input, runs: unmatched });
+    for (const p of pairs) {
+      const label = (runs: LoadedRun[]) => p.key || runs[0].run.label;
+      const prov = (runs: LoadedRun[]) => runs[0].run.provenance;
+      result.pairs.push({
+        a: { input: first, key: label(p.a), files: p.a.map((r) => r.run.file), provenance: prov(p.a) },
+        b: { input, key: label(p.b), files: p.b.map((r) => r.run.file), provenance: prov(p.b) },
+        notes: provenanceDifferences(prov(p.a), prov(p.b)),
+        metrics: metrics.map((m) => compareMetric(m, { label: label(p.a), sample: pooled(p.a, m) }, { label: label(p.b), sample: pooled(p.b, m) },
+          { ...o, paired: interleaved(prov(p.a), prov(p.b)) })),
+      });
+    }
+  }
+  return result;
+}
