@@ -4,6 +4,7 @@ import { measure, type MeasureResult } from "../../measure/run";
 import { formatSummary } from "../../measure/summary";
 import { UserError } from "../errors";
 import type { Io } from "../io";
+import { anySignal } from "../out-file";
 import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 
 export function registerMeasure(program: Command, io: Io): void {
@@ -12,7 +13,7 @@ export function registerMeasure(program: Command, io: Io): void {
     .option("--out <file.jsonl>", "write one JSON line per invocation as it completes")
     .action(async (name: string, o: RunOptions & { out?: string }) => {
       const run = await prepare(name, o, undefined);
-      const out = o.out ? openOut(o.out) : undefined;
+      const out = o.out ? openOut(o.out, io) : undefined;
       const stop = interruptible(() => out?.close());
       const progress = progressOf(io, run.benchmark, o.n);
       const invoker = run.invoker();
@@ -20,7 +21,7 @@ export function registerMeasure(program: Command, io: Io): void {
       try {
         result = await measure(run.client, invoker, run.target, run.plan, {
           retry: run.retry,
-          signal: stop.signal,
+          signal: anySignal(stop.signal, out?.signal),
           configuration: run.configuration,
           onRecord: (r) => {
             out?.write(r);
@@ -36,6 +37,7 @@ export function registerMeasure(program: Command, io: Io): void {
       const summary = result.summary.toJson();
       io.out(o.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
       if (result.restoreError) throw new UserError(nonceNotRemoved(run.target.functionName, run.describe(result.restoreError)));
+      if (out?.error) throw out.cutShort(summary.invocations);
       if (result.fatal) throw new UserError(`stopped after ${summary.invocations} invocations: ${run.describe(result.fatal.cause)}`);
       if (summary.interrupted) {
         throw new UserError(`interrupted: ${summary.invocations} invocations completed${o.out ? `, all in ${o.out}` : ""}`, 130);

@@ -1,12 +1,11 @@
 // `lambda-bench sweep`: measure at each memory size, choose, and put the original memory back.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { LIMITS } from "../../manifest/schema";
-import type { JsonlWriter } from "../../measure/jsonl";
 import { choose, formatSweep, sweep, type SweepResult } from "../../measure/sweep";
 import { UserError } from "../errors";
 import type { Io } from "../io";
+import { anySignal, makeOutFolder, type RunOut } from "../out-file";
 import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 
 /** `--memory 128,256,...`: Lambda's sizes, in MB. */
@@ -29,27 +28,30 @@ export function registerSweep(program: Command, io: Io): void {
     .option("--out <dir>", "write <benchmark>-<memory>mb.jsonl per size into this folder")
     .action(async (name: string, o: RunOptions & { memory: number[]; out?: string }) => {
       const run = await prepare(name, o, "sweep");
-      if (o.out) fs.mkdirSync(o.out, { recursive: true });
-      let out: JsonlWriter | undefined;
+      if (o.out) makeOutFolder(o.out);
+      let out: RunOut | undefined;
+      let failedOut: { out: RunOut; memoryMb: number } | undefined;
+      const outStop = new AbortController();
       const stop = interruptible(() => out?.close());
       let progress: ReturnType<typeof progressOf> | undefined;
       let result: SweepResult;
       try {
         result = await sweep(run.client, run.target, o.memory, run.plan, {
           retry: run.retry,
-          signal: stop.signal,
+          signal: anySignal(stop.signal, outStop.signal),
           configuration: run.configuration!,
           invoker: run.invoker,
           onSize: (memoryMb) => {
-            out = o.out ? openOut(path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`)) : undefined;
+            out = o.out ? openOut(path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`), io, outStop) : undefined;
             progress = progressOf(io, `${run.benchmark} ${memoryMb} MB`, o.n);
             return (r) => {
               out?.write(r);
               progress?.record(r);
             };
           },
-          onSizeDone: () => {
+          onSizeDone: (memoryMb) => {
             out?.close();
+            if (out?.error) failedOut = { out, memoryMb };
             out = undefined;
             progress?.finish();
           },
@@ -69,6 +71,11 @@ export function registerSweep(program: Command, io: Io): void {
           `${formatSweep(result.steps, choice)}\n`);
       }
       if (result.restoreError) throw new UserError(nonceNotRemoved(run.target.functionName, run.describe(result.restoreError)));
+      if (failedOut) {
+        const { out: f, memoryMb } = failedOut;
+        const completed = result.steps.find((s) => s.memoryMb === memoryMb)?.summary.invocations ?? 0;
+        throw new UserError(`${f.cutShort(completed, `the ${memoryMb} MB row`).message}; memory restored to ${original} MB`);
+      }
       if (result.failed) {
         throw new UserError(`stopped at ${result.failed.memoryMb} MB: ${run.describe(result.failed.error)}; memory restored to ${original} MB`);
       }
