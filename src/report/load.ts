@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { parseRecord, type InvocationRecord } from "../measure/record";
+import { capLines } from "./line-cap";
 import { RunSummary } from "../measure/summary";
 import { choose, type SweepChoice, type SweepStep } from "../measure/sweep";
 
@@ -51,7 +52,7 @@ const byNumberAware = (a: string, b: string) => a.localeCompare(b, "en", { numer
 
 export async function loadRun(file: string): Promise<Run> {
   const summary = new RunSummary();
-  const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  const lines = readline.createInterface({ input: capLines(fs.createReadStream(file), file), crlfDelay: Infinity });
   let n = 0;
   let first: InvocationRecord | undefined;
   for await (const line of lines) {
