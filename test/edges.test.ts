@@ -112,8 +112,25 @@ describe("edges: bad input gets one clear line, never a crash", function () {
   it("--region, --function-name and --profile that cannot be right are refused by name", async () => {
     await fails(["invoke", "f", "--region", "us east", ...at()], 2, /^lambda-bench: --region takes a region name such as us-east-1; got "us east"\n$/);
     await fails(["invoke", "f", "--region", "", ...at()], 2, /^lambda-bench: --region takes a region name such as us-east-1; got ""\n$/);
-    await fails(["measure", "f", "--function-name", "", ...at()], 2, /^lambda-bench: --function-name needs a value; got an empty string\n$/);
+    await fails(["measure", "f", "--function-name", "", ...at()], 2,
+      `lambda-bench: --function-name takes a function name, name:qualifier or ARN (letters, digits, - and _); got ""\n`);
+    await fails(["measure", "f", "--manifest", "", ...at()], 2, "lambda-bench: --manifest needs a value; got an empty string\n");
     await fails(["invoke", "f", "--profile", " ", ...at()], 2, /^lambda-bench: --profile needs a value; got an empty string\n$/);
+  });
+
+  it("a benchmark name that no function can have (empty, spaces, a path) is refused before any call", async () => {
+    const before = server.received;
+    for (const name of ["", " ", "../../admin", "a b", "x".repeat(171)]) {
+      await fails(["invoke", name, ...at()], 2,
+        `lambda-bench: <benchmark> takes a function name, name:qualifier or ARN (letters, digits, - and _); got ${JSON.stringify(name)}\n`);
+    }
+    await fails(["measure", "", ...at()], 2, /^lambda-bench: <benchmark> takes a function name, .*; got ""\n$/);
+    assert.equal(server.received, before);
+    // The forms Invoke takes still pass: a qualifier, a partial ARN, a full ARN.
+    for (const name of ["f:$LATEST", "f:prod", "123456789012:function:f", "arn:aws:lambda:us-east-1:123456789012:function:f:1"]) {
+      const r = await spawnCli(["invoke", name, ...at()], { env: ENV, cwd: tmp() }).exited;
+      assert.equal(r.code, 0, `${name}: ${r.err}`);
+    }
   });
 
   it("a manifest path that is a folder, or /dev/zero: one file:1:1 error naming it", async () => {

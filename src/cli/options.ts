@@ -11,14 +11,14 @@ export interface CommonOptions extends AwsOptions, TargetOptions {}
 /** --manifest, --name-prefix, --region, --profile, --endpoint: on every command that calls AWS. */
 export function withAwsOptions(cmd: Command): Command {
   return cmd
-    .option("--manifest <file>", "the manifest that names the benchmarks (default: ./benchmarks.yaml)")
+    .addOption(new Option("--manifest <file>", "the manifest that names the benchmarks (default: ./benchmarks.yaml)").argParser(nonEmpty("--manifest")))
     .option("--name-prefix <prefix>", "the stack's lambda-bench:namePrefix", "")
     .addOption(new Option("--region <region>", "AWS region (default: the SDK's chain: AWS_REGION, the profile)").argParser(regionName))
     .addOption(new Option("--profile <name>", "a profile of ~/.aws/config and ~/.aws/credentials").argParser(nonEmpty("--profile")))
     .addOption(new Option("--endpoint <url>", "a Lambda-compatible endpoint, e.g. http://localhost:9000 for the runtime interface emulator")
       .argParser(endpointUrl))
     .addOption(new Option("--function-name <name>", "call this function instead of the benchmark's deployed name (the emulator's is `function`)")
-      .argParser(nonEmpty("--function-name")));
+      .argParser(functionName("--function-name")));
 }
 
 export const positiveInt = (what: string, min = 1, max = Number.MAX_SAFE_INTEGER) => (value: string): number => {
@@ -59,6 +59,21 @@ export function regionName(value: string): string {
 
 export const nonEmpty = (what: string) => (value: string): string => {
   if (value.trim() === "") throw new UserError(`${what} needs a value; got an empty string`, 2);
+  return value;
+};
+
+/**
+ * Invoke's FunctionName as the Lambda API reference gives its pattern: a name, a name:qualifier,
+ * a partial ARN (123456789012:function:name) or a full ARN; 1..170 characters. A benchmark of the
+ * manifest has a function name, which matches too. Anything else (empty, spaces, `../x`) would
+ * become a wrong URL path rather than a clear error.
+ */
+const FUNCTION_NAME = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
+
+export const functionName = (what: string) => (value: string): string => {
+  if (value.length > 170 || !FUNCTION_NAME.test(value)) {
+    throw new UserError(`${what} takes a function name, name:qualifier or ARN (letters, digits, - and _); got ${JSON.stringify(value)}`, 2);
+  }
   return value;
 };
 

@@ -9,7 +9,7 @@ import type { InvocationRecord } from "../measure/record";
 import { UserError } from "./errors";
 import type { Io } from "./io";
 import { RunOut } from "./out-file";
-import { durationMs, MAX_CONCURRENCY, positiveInt, withAwsOptions, type CommonOptions } from "./options";
+import { durationMs, functionName, MAX_CONCURRENCY, positiveInt, withAwsOptions, type CommonOptions } from "./options";
 import { readPayload } from "./payload";
 import { progressBar } from "./progress";
 import { resolveName, resolveTarget } from "./target";
@@ -27,7 +27,7 @@ export interface RunOptions extends CommonOptions {
 /** The options `measure` and `sweep` share. */
 export function withRunOptions(cmd: Command): Command {
   return withAwsOptions(cmd)
-    .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN")
+    .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN", functionName("<benchmark>"))
     .option("-n <N>", "invocations in all, cold ones included", positiveInt("-n"), 100)
     .option("-c <C>", "invocations in flight at most (at most -n)", positiveInt("-c", 1, MAX_CONCURRENCY), 1)
     .option("--cold <K>", "force K cold starts first (an env nonce change each), one at a time", positiveInt("--cold", 0), 0)
