@@ -118,6 +118,26 @@ describe("edges: --out failing mid-run", function () {
       }
     });
 
+    it("a size's file that cannot be opened (a folder is in the way) stops the sweep there, memory restored", async () => {
+      const s = await InvokeServer.start(ok, suite.moto.endpoint);
+      const dir = path.join(tmp(), "sweep");
+      fs.mkdirSync(path.join(dir, `${FN}-256mb.jsonl`), { recursive: true });
+      try {
+        const r = await spawnCli(["sweep", FN, "--memory", "128,256,1024", "-n", "3", "--endpoint", s.endpoint, "--out", dir],
+          { env: { ...ENV, ...process.env }, cwd: tmp() }).exited;
+        assert.equal(r.code, 1, r.err);
+        assert.equal(r.err, `lambda-bench: cannot write ${path.join(dir, `${FN}-256mb.jsonl`)}: it is a folder; name a file (EISDIR); ` +
+          "the sweep stopped there; memory restored to 512 MB\n");
+        assert.equal(wholeRecords(path.join(dir, `${FN}-128mb.jsonl`)), 3);
+        // 128 MB's three calls only: none at 256 MB, whose file could not be opened, nor after.
+        assert.equal(s.received, 3);
+        const now = await suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }));
+        assert.equal(now.MemorySize, 512);
+      } finally {
+        await s.close();
+      }
+    });
+
     it("--out that cannot be a folder: one line, before any change", async () => {
       const s = await InvokeServer.start(ok, suite.moto.endpoint);
       try {

@@ -31,6 +31,7 @@ export function registerSweep(program: Command, io: Io): void {
       if (o.out) makeOutFolder(o.out);
       let out: RunOut | undefined;
       let failedOut: { out: RunOut; memoryMb: number } | undefined;
+      let openFailed: UserError | undefined;
       const outStop = new AbortController();
       const stop = interruptible(() => out?.close());
       let progress: ReturnType<typeof progressOf> | undefined;
@@ -42,7 +43,12 @@ export function registerSweep(program: Command, io: Io): void {
           configuration: run.configuration!,
           invoker: run.invoker,
           onSize: (memoryMb) => {
-            out = o.out ? openOut(path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`), io, outStop) : undefined;
+            try {
+              out = o.out ? openOut(path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`), io, outStop) : undefined;
+            } catch (err) {
+              openFailed = err as UserError; // a one-line UserError naming the file; stop before this size's calls
+              outStop.abort();
+            }
             progress = progressOf(io, `${run.benchmark} ${memoryMb} MB`, o.n);
             return (r) => {
               out?.write(r);
@@ -76,6 +82,7 @@ export function registerSweep(program: Command, io: Io): void {
         const completed = result.steps.find((s) => s.memoryMb === memoryMb)?.summary.invocations ?? 0;
         throw new UserError(`${f.cutShort(completed, `the ${memoryMb} MB row`).message}; memory restored to ${original} MB`);
       }
+      if (openFailed) throw new UserError(`${openFailed.message}; the sweep stopped there; memory restored to ${original} MB`);
       if (result.failed) {
         throw new UserError(`stopped at ${result.failed.memoryMb} MB: ${run.describe(result.failed.error)}; memory restored to ${original} MB`);
       }
