@@ -14,6 +14,8 @@ import { UserError } from "../src/cli/errors";
 import { durationMs, endpointUrl, functionName, MAX_CONCURRENCY, nonEmpty, positiveInt, regionName } from "../src/cli/options";
 import { MAX_PAYLOAD_BYTES, readPayload } from "../src/cli/payload";
 import { memorySizes } from "../src/cli/commands/sweep";
+import { capLines, LineTooLongError } from "../src/report/line-cap";
+import { Readable } from "node:stream";
 import { CRASH, tmp } from "./edges-support";
 
 const SEED = 1717;
@@ -103,6 +105,31 @@ describe("edges: fuzzing the argument parser and the payload reader", function (
     assert.equal(readPayload(`@${file}`).length, MAX_PAYLOAD_BYTES);
     fs.appendFileSync(file, " ");
     assert.throws(() => readPayload(`@${file}`), (e: UserError) => e.exitCode === 2 && e.message.includes("is 6291457 bytes"));
+  });
+
+  it("report's line cap: passes a stream through unchanged iff no line is longer than the cap, however it is chunked", async () => {
+    const cap = 12;
+    const input = fc.tuple(fc.array(fc.string({ unit: "binary-ascii", maxLength: 20 }).map((l) => l.replace(/\n/g, "")), { maxLength: 8 }),
+      fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }));
+    await fc.assert(fc.asyncProperty(input, async ([lines, cuts]) => {
+      const text = Buffer.from(lines.join("\n"));
+      const chunks: Buffer[] = [];
+      for (let at = 0, i = 0; at < text.length; i++) {
+        const size = cuts[i % cuts.length];
+        chunks.push(text.subarray(at, at + size));
+        at += size;
+      }
+      const firstLong = lines.findIndex((l) => Buffer.byteLength(l) > cap);
+      let passed = Buffer.alloc(0);
+      try {
+        for await (const c of capLines(Readable.from(chunks), "run.jsonl", cap)) passed = Buffer.concat([passed, c as Buffer]);
+        assert.equal(firstLong, -1, "a line past the cap went through");
+        assert.deepEqual(passed, text);
+      } catch (err) {
+        assert.ok(err instanceof LineTooLongError, String(err));
+        assert.match(err.message, new RegExp(`^run\\.jsonl:${firstLong + 1}: a line of more than ${cap} bytes `));
+      }
+    }), { seed: SEED, numRuns: 300 });
   });
 
   describe("whole command lines through run()", () => {
