@@ -109,8 +109,11 @@ describe("edges: fuzzing the argument parser and the payload reader", function (
 
   it("report's line cap: passes a stream through unchanged iff no line is longer than the cap, however it is chunked", async () => {
     const cap = 12;
-    const input = fc.tuple(fc.array(fc.string({ unit: "binary-ascii", maxLength: 20 }).map((l) => l.replace(/\n/g, "")), { maxLength: 8 }),
-      fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }));
+    // Lengths around the cap (11, 12, 13) are where an off-by-one would hide.
+    const oneLine = fc.oneof(fc.integer({ min: cap - 2, max: cap + 2 }).map((n) => "x".repeat(n)),
+      fc.string({ unit: "binary-ascii", maxLength: 20 }).map((l) => l.replace(/\n/g, "")));
+    const input = fc.tuple(fc.array(oneLine, { maxLength: 8 }),
+      fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }));
     await fc.assert(fc.asyncProperty(input, async ([lines, cuts]) => {
       const text = Buffer.from(lines.join("\n"));
       const chunks: Buffer[] = [];
