@@ -11,7 +11,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { run } from "../src/cli/main";
 import { UserError } from "../src/cli/errors";
-import { durationMs, endpointUrl, functionName, MAX_CONCURRENCY, nonEmpty, positiveInt, regionName } from "../src/cli/options";
+import { durationMs, endpointUrl, functionName, MAX_CONCURRENCY, namePrefix, nonEmpty, positiveInt, regionName } from "../src/cli/options";
 import { MAX_PAYLOAD_BYTES, readPayload } from "../src/cli/payload";
 import { memorySizes } from "../src/cli/commands/sweep";
 import { capLines, LineTooLongError } from "../src/report/line-cap";
@@ -62,6 +62,8 @@ describe("edges: fuzzing the argument parser and the payload reader", function (
       if (file !== undefined) assert.notEqual(file.trim(), "");
       const name = takenOrRefused(() => functionName("<benchmark>")(v), "<benchmark>");
       if (name !== undefined) assert.match(name, /^[A-Za-z0-9_.:$-]{1,170}$/);
+      const prefix = takenOrRefused(() => namePrefix(v), "--name-prefix");
+      if (prefix !== undefined) assert.match(prefix, /^[A-Za-z0-9_-]*$/);
       const sizes = takenOrRefused(() => memorySizes(v), "--memory");
       if (sizes !== undefined) for (const s of sizes) assert.ok(Number.isInteger(s) && s >= 128 && s <= 10240);
     }), { seed: SEED, numRuns: 500 });

@@ -109,12 +109,14 @@ describe("edges: bad input gets one clear line, never a crash", function () {
     assert.equal(server.received, before);
   });
 
-  it("--region, --function-name and --profile that cannot be right are refused by name", async () => {
+  it("--region, --function-name, --manifest, --name-prefix and --profile that cannot be right are refused by name", async () => {
     await fails(["invoke", "f", "--region", "us east", ...at()], 2, /^lambda-bench: --region takes a region name such as us-east-1; got "us east"\n$/);
     await fails(["invoke", "f", "--region", "", ...at()], 2, /^lambda-bench: --region takes a region name such as us-east-1; got ""\n$/);
     await fails(["measure", "f", "--function-name", "", ...at()], 2,
       `lambda-bench: --function-name takes a function name, name:qualifier or ARN (letters, digits, - and _); got ""\n`);
     await fails(["measure", "f", "--manifest", "", ...at()], 2, "lambda-bench: --manifest needs a value; got an empty string\n");
+    await fails(["measure", "f", "--name-prefix", "a/b", ...at()], 2,
+      `lambda-bench: --name-prefix takes letters, digits, - and _ (it starts every function name); got "a/b"\n`);
     await fails(["invoke", "f", "--profile", " ", ...at()], 2, /^lambda-bench: --profile needs a value; got an empty string\n$/);
   });
 

@@ -12,7 +12,7 @@ export interface CommonOptions extends AwsOptions, TargetOptions {}
 export function withAwsOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--manifest <file>", "the manifest that names the benchmarks (default: ./benchmarks.yaml)").argParser(nonEmpty("--manifest")))
-    .option("--name-prefix <prefix>", "the stack's lambda-bench:namePrefix", "")
+    .addOption(new Option("--name-prefix <prefix>", "the stack's lambda-bench:namePrefix").default("").argParser(namePrefix))
     .addOption(new Option("--region <region>", "AWS region (default: the SDK's chain: AWS_REGION, the profile)").argParser(regionName))
     .addOption(new Option("--profile <name>", "a profile of ~/.aws/config and ~/.aws/credentials").argParser(nonEmpty("--profile")))
     .addOption(new Option("--endpoint <url>", "a Lambda-compatible endpoint, e.g. http://localhost:9000 for the runtime interface emulator")
@@ -76,6 +76,14 @@ export const functionName = (what: string) => (value: string): string => {
   }
   return value;
 };
+
+/** `--name-prefix`: it starts every deployed function name, so it takes their characters only. */
+export function namePrefix(value: string): string {
+  if (!/^[A-Za-z0-9_-]{0,63}$/.test(value)) {
+    throw new UserError(`--name-prefix takes letters, digits, - and _ (it starts every function name); got ${JSON.stringify(value)}`, 2);
+  }
+  return value;
+}
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
