@@ -29,7 +29,7 @@ export function withRunOptions(cmd: Command): Command {
   return withAwsOptions(cmd)
     .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN", functionName("<benchmark>"))
     .option("-n <N>", "invocations in all, cold ones included", positiveInt("-n"), 100)
-    .option("-c <C>", "invocations in flight at most (at most -n)", positiveInt("-c", 1, MAX_CONCURRENCY), 1)
+    .option("-c <C>", "invocations in flight at most, up to -n", positiveInt("-c", 1, MAX_CONCURRENCY), 1)
     .option("--cold <K>", "force K cold starts first (an env nonce change each), one at a time", positiveInt("--cold", 0), 0)
     .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
     .option("--json", "print the summary as one JSON object")
