@@ -35,7 +35,8 @@ export class RunOut {
   private constructor(private readonly writer: JsonlWriter, private readonly io?: Io, private readonly stop = new AbortController()) {
     writer.onError = (err) => {
       this.stop.abort();
-      this.io?.err(`lambda-bench: cannot write ${writer.path}: ${describeWriteError(err)}; ` +
+      // On a terminal a progress bar may hold the line: start a fresh one.
+      this.io?.err(`${this.io.errStream?.isTTY ? "\n" : ""}lambda-bench: cannot write ${writer.path}: ${describeWriteError(err)}; ` +
         `stopping: no new invocations are sent (the file keeps ${writer.written} whole records)\n`);
     };
   }
