@@ -52,12 +52,26 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`lambda-bench: ${err.message}\n`);
       return err.exitCode;
     }
-    io.err(`lambda-bench: ${(err as Error).message ?? String(err)}\n`);
+    io.err(`lambda-bench: ${oneLine(err)}\n`);
     return 1;
   }
 }
 
+/** An error as one line: its message's first line, whatever was thrown (even null). */
+function oneLine(err: unknown): string {
+  const m = (err as { message?: unknown } | null)?.message;
+  const message = typeof m === "string" ? m : String(err);
+  return message.split("\n")[0] || (err as Error)?.name || "unknown error";
+}
+
 export function main(): void {
+  // Last resort: an error no command caught (an emitter's 'error', a stray rejection) is still one line.
+  const crash = (err: unknown) => {
+    process.stderr.write(`lambda-bench: internal error: ${oneLine(err)}\n`);
+    process.exit(1);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
   run(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

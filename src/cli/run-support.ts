@@ -1,17 +1,15 @@
 // What `measure`, `sweep` and the other workloads share: their options, the preparation checked
 // before anything is changed, Ctrl-C handling, progress and the JSONL output.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { Command, Option } from "commander";
 import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
 import { HttpInvoker } from "../aws/invoke-http";
 import { DEFAULT_RETRY } from "../measure/invoke";
-import { JsonlWriter } from "../measure/jsonl";
 import type { MeasurePlan } from "../measure/run";
 import type { InvocationRecord } from "../measure/record";
 import { UserError } from "./errors";
 import type { Io } from "./io";
-import { positiveInt, withAwsOptions, type CommonOptions } from "./options";
+import { RunOut } from "./out-file";
+import { durationMs, functionName, MAX_CONCURRENCY, positiveInt, withAwsOptions, type CommonOptions } from "./options";
 import { readPayload } from "./payload";
 import { progressBar } from "./progress";
 import { resolveName, resolveTarget } from "./target";
@@ -29,16 +27,16 @@ export interface RunOptions extends CommonOptions {
 /** The options `measure` and `sweep` share. */
 export function withRunOptions(cmd: Command): Command {
   return withAwsOptions(cmd)
-    .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN")
+    .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN", functionName("<benchmark>"))
     .option("-n <N>", "invocations in all, cold ones included", positiveInt("-n"), 100)
-    .option("-c <C>", "invocations in flight at most", positiveInt("-c"), 1)
+    .option("-c <C>", "invocations in flight at most, up to -n", positiveInt("-c", 1, MAX_CONCURRENCY), 1)
     .option("--cold <K>", "force K cold starts first (an env nonce change each), one at a time", positiveInt("--cold", 0), 0)
     .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
     .option("--json", "print the summary as one JSON object")
     .option("--qualifier <version|alias>", "invoke this version or alias (e.g. live); its provisioned concurrency is read at the start")
     .option("--retries <R>", "retries of a throttled, 5xx, reset or timed-out call", positiveInt("--retries", 0), DEFAULT_RETRY.retries)
-    .addOption(new Option("--client-timeout <ms>", "give up on a call after this long (default: function timeout + 10 s)")
-      .argParser(positiveInt("--client-timeout")));
+    .addOption(new Option("--client-timeout <duration>", "give up on a call after this long: ms, or 30s, 2m (default: function timeout + 10 s)")
+      .argParser(durationMs("--client-timeout")));
 }
 
 /** Everything a run needs before its first invocation, checked before anything is changed. */
@@ -48,6 +46,7 @@ export async function prepare(name: string, o: RunOptions, needsConfiguration: s
   if (changes && o.qualifier !== undefined && o.qualifier !== "$LATEST") {
     throw new UserError(`${changes} changes $LATEST's configuration, which --qualifier ${o.qualifier} does not run: drop one of them`, 2);
   }
+  if (o.c > o.n) throw new UserError(`-c ${o.c} is more than -n ${o.n}: no more than -n invocations can be in flight; lower -c or raise -n`, 2);
   const payload = readPayload(o.payload);
   const named = resolveName(name, o);
   const client = lambdaClient(o);
@@ -106,11 +105,7 @@ export function progressOf(io: Io, label: string, total: number) {
 export const nonceNotRemoved = (fn: string, why: string) =>
   `could not put ${fn}'s configuration back: ${why}; run \`pulumi up\` to restore it`;
 
-export function openOut(file: string): JsonlWriter {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true }); // as sweep's --out folder is made
-    return new JsonlWriter(file);
-  } catch (err) {
-    throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+/** `--out <file>`: see out-file.ts; with `io`, a write failure is printed the moment it happens. */
+export function openOut(file: string, io?: Io, stop?: AbortController): RunOut {
+  return RunOut.open(file, io, stop);
 }

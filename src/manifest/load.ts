@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { needsDataBucket } from "../policies";
+import { readCapped } from "../read-capped";
 import { isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { didYouMean, fromZod, offsetOf, salvage, type Issue, type Path } from "./issues";
@@ -51,9 +52,10 @@ export function formatError(e: ManifestError): string {
 export function loadManifest(file: string, opts: LoadOptions = {}): Manifest {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    // Capped (16 MB): /dev/zero or a FIFO named as the manifest must not be read without end.
+    text = readCapped(file, 16 * 1024 * 1024).toString("utf8");
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+    const reason = (err as Error).message; // ReadCappedError: "no such file", "it is a folder, not a file", ...
     throw new ManifestInvalid([{ file, line: 1, col: 1, message: `cannot read the manifest: ${reason}` }]);
   }
   const result = parseManifest(text, file, opts);

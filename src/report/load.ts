@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import { parseRecord, type InvocationRecord } from "../measure/record";
 import { readProvenance, type Provenance } from "../measure/provenance";
+import { capLines } from "./line-cap";
 import { RunSummary } from "../measure/summary";
 import { choose, StepSampler, type StepSamples, type SweepChoice, type SweepStep } from "../measure/sweep";
 import { IdleSummary } from "../workload/idle-summary";
@@ -78,7 +79,7 @@ export async function loadRun(file: string, o: LoadOptions = {}): Promise<Run & 
   const summary = new RunSummary();
   const idle = new IdleSummary();
   const samples = o.sweepSamples ? new StepSampler() : undefined;
-  const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  const lines = readline.createInterface({ input: capLines(fs.createReadStream(file), file), crlfDelay: Infinity });
   let n = 0;
   let first: InvocationRecord | undefined;
   // A line that is not JSON is an error unless it is the last one: a run cut short (power lost, disk

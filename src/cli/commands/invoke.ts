@@ -4,14 +4,14 @@ import type { Command } from "commander";
 import { clientRegion, describeAwsError, lambdaClient } from "../../aws/lambda";
 import { UserError } from "../errors";
 import type { Io } from "../io";
-import { withAwsOptions, type CommonOptions } from "../options";
+import { functionName, withAwsOptions, type CommonOptions } from "../options";
 import { readPayload } from "../payload";
 import { resolveName } from "../target";
 
 export function registerInvoke(program: Command, io: Io): void {
   withAwsOptions(program.command("invoke"))
     .description("invoke a deployed benchmark once and print its response")
-    .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN")
+    .argument("<benchmark>", "a benchmark of the manifest, or a function name or ARN", functionName("<benchmark>"))
     .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
     .option("--qualifier <version|alias>", "invoke this version or alias (e.g. live)")
     .option("--log", "also print the decoded log tail (to stderr, or in --json)")

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import { updateAndWait } from "../../measure/configuration";
 import { interleaveOrder, sideFile, type Interleave } from "../../measure/interleave";
-import type { JsonlWriter } from "../../measure/jsonl";
+import { anySignal, type RunOut } from "../out-file";
 import { metaPathFor, provenanceOf, writeProvenance, type Provenance } from "../../measure/provenance";
 import { measure, type MeasureResult } from "../../measure/run";
 import { formatSummary, RunSummary } from "../../measure/summary";
@@ -36,7 +36,7 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
     provenance.push(p);
   }
   const files = o.out ? il.sides.map((s) => sideFile(o.out!, s)) : [];
-  const outs: (JsonlWriter | undefined)[] = files.map((f) => openOut(f));
+  const outs: (RunOut | undefined)[] = files.map((f) => openOut(f, io));
   const stop = interruptible(() => outs.forEach((w) => w?.close()));
   const progress = progressOf(io, `${labels.join(" / ")}`, o.n * o.repeat * 2);
   const summaries = [new RunSummary(), new RunSummary()];
@@ -44,10 +44,11 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
   const original = base?.configuration?.MemorySize;
   let result: MeasureResult | undefined;
   let restoreError: unknown;
+  const failed = () => outs.find((w) => w?.error);
   try {
     for (let repetition = 0; repetition < o.repeat; repetition++) {
       for (const side of order[repetition]) {
-        if (stop.signal.aborted || result?.fatal || result?.restoreError) break;
+        if (stop.signal.aborted || failed() || result?.fatal || result?.restoreError) break;
         const run = runs[side];
         let target = run.target;
         if (memory) {
@@ -58,7 +59,7 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
         const invoker = run.invoker();
         try {
           result = await measure(run.client, invoker, target, run.plan, {
-            retry: run.retry, signal: stop.signal, configuration: run.configuration,
+            retry: run.retry, signal: anySignal(stop.signal, ...outs.map((w) => w?.signal)), configuration: run.configuration,
             onRecord: (r) => {
               r.repetition = repetition;
               summaries[side].add(r);
@@ -83,7 +84,7 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
       if (files[i]) writeProvenance(metaPathFor(files[i]), p);
     }
   }
-  for (const s of summaries) s.interrupted = stop.signal.aborted;
+  for (const s of summaries) s.interrupted = stop.signal.aborted || failed() !== undefined;
   const json = summaries.map((s, i) => ({ side: labels[i], file: files[i] ?? null, summary: s.toJson(), provenance: provenance[i] }));
   io.out(o.json
     ? `${JSON.stringify({ interleave: { kind: il.kind, sides: il.sides, seed, order }, sides: json })}\n`
@@ -92,6 +93,8 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
   const describe = runs[0].describe;
   if (restoreError) throw new UserError(`could not put ${base!.target.functionName}'s memory back to ${original} MB: ${describe(restoreError)}`);
   if (result?.restoreError) throw new UserError(nonceNotRemoved(runs[0].target.functionName, describe(result.restoreError)));
+  const cut = failed();
+  if (cut) throw cut.cutShort(summaries.reduce((n, x) => n + x.count, 0), "the summaries above");
   if (result?.fatal) throw new UserError(`stopped: ${describe(result.fatal.cause)}`);
   if (stop.signal.aborted) throw new UserError("interrupted", 130);
 }

@@ -12,6 +12,7 @@ import type { Io } from "../io";
 import { positiveInt } from "../options";
 import { parseInterleave } from "../../measure/interleave";
 import { measureInterleaved } from "./measure-interleave";
+import { anySignal } from "../out-file";
 import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 import { scheduleOf, withWorkloadOptions, type WorkloadOptions } from "../workload-options";
 
@@ -44,7 +45,7 @@ export function registerMeasure(program: Command, io: Io): void {
         seed: typeof first?.workload.seed === "number" ? first.workload.seed : null,
         plan: { repeat: o.repeat, warmup: o.warmup },
       });
-      const out = o.out ? openOut(o.out) : undefined;
+      const out = o.out ? openOut(o.out, io) : undefined;
       const stop = interruptible(() => out?.close());
       const perRepetition = first ? first.total ?? 0 : o.n;
       const progress = progressOf(io, run.benchmark, o.repeat * (o.warmup + perRepetition));
@@ -53,11 +54,11 @@ export function registerMeasure(program: Command, io: Io): void {
       const all = new RunSummary();
       let result: MeasureResult | undefined;
       try {
-        for (let repetition = 0; repetition < o.repeat && !stop.signal.aborted && !result?.fatal && !result?.restoreError; repetition++) {
+        for (let repetition = 0; repetition < o.repeat && !stop.signal.aborted && !out?.error && !result?.fatal && !result?.restoreError; repetition++) {
           run.plan.schedule = repetition === 0 ? first : scheduleFor();
           result = await measure(run.client, invoker, run.target, run.plan, {
             retry: run.retry,
-            signal: stop.signal,
+            signal: anySignal(stop.signal, out?.signal),
             configuration: run.configuration,
             onRecord: (r) => {
               r.repetition = repetition;
@@ -77,13 +78,14 @@ export function registerMeasure(program: Command, io: Io): void {
         provenance.endedAt = new Date().toISOString();
         if (o.out) writeProvenance(metaPathFor(o.out), provenance);
       }
-      all.interrupted = stop.signal.aborted;
+      all.interrupted = stop.signal.aborted || out?.error !== undefined;
       const summary = all.toJson();
       // A run stopped before its first call has nothing to summarize: the error says it all.
       if (!(result?.fatal && summary.invocations === 0)) {
         io.out(o.json ? `${JSON.stringify({ ...summary, provenance })}\n` : `${formatSummary(summary)}\n`);
       }
       if (result?.restoreError) throw new UserError(nonceNotRemoved(run.target.functionName, run.describe(result.restoreError)));
+      if (out?.error) throw out.cutShort(summary.invocations);
       if (result?.fatal) throw new UserError(`stopped after ${summary.invocations} invocations: ${run.describe(result.fatal.cause)}`);
       if (summary.interrupted) {
         throw new UserError(`interrupted: ${summary.invocations} invocations completed${o.out ? `, all in ${o.out}` : ""}`, 130);

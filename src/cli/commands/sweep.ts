@@ -1,13 +1,12 @@
 // `lambda-bench sweep`: measure at each memory size, choose, and put the original memory back.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { LIMITS } from "../../manifest/schema";
-import type { JsonlWriter } from "../../measure/jsonl";
 import { choose, formatSweep, sweep, type SweepResult } from "../../measure/sweep";
 import { metaPathFor, provenanceOf, writeProvenance } from "../../measure/provenance";
 import { UserError } from "../errors";
 import type { Io } from "../io";
+import { anySignal, makeOutFolder, type RunOut } from "../out-file";
 import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 
 /** `--memory 128,256,...`: Lambda's sizes, in MB. */
@@ -32,28 +31,37 @@ export function registerSweep(program: Command, io: Io): void {
       const run = await prepare(name, o, "sweep");
       const provenance = await provenanceOf(run, o, cmd, { plan: { memory: o.memory.join(",") } });
       const files: string[] = [];
-      if (o.out) fs.mkdirSync(o.out, { recursive: true });
-      let out: JsonlWriter | undefined;
+      if (o.out) makeOutFolder(o.out);
+      let out: RunOut | undefined;
+      let failedOut: { out: RunOut; memoryMb: number } | undefined;
+      let openFailed: UserError | undefined;
+      const outStop = new AbortController();
       const stop = interruptible(() => out?.close());
       let progress: ReturnType<typeof progressOf> | undefined;
       let result: SweepResult;
       try {
         result = await sweep(run.client, run.target, o.memory, run.plan, {
           retry: run.retry,
-          signal: stop.signal,
+          signal: anySignal(stop.signal, outStop.signal),
           configuration: run.configuration!,
           invoker: run.invoker,
           onSize: (memoryMb) => {
             const file = o.out ? path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`) : undefined;
             if (file) files.push(file);
-            out = file ? openOut(file) : undefined;
+            try {
+              out = file ? openOut(file, io, outStop) : undefined;
+            } catch (err) {
+              openFailed = err as UserError; // a one-line UserError naming the file; stop before this size's calls
+              outStop.abort();
+            }
             progress = progressOf(io, `${run.benchmark} ${memoryMb} MB`, o.n);
             return (r) => {
               out?.write(r);
               progress?.record(r);
             };
           },
-          onSizeDone: () => {
+          onSizeDone: (memoryMb) => {
+            if (out?.error) failedOut = { out, memoryMb };
             out?.close();
             out = undefined;
             progress?.finish();
@@ -82,6 +90,12 @@ export function registerSweep(program: Command, io: Io): void {
         io.out(`${run.benchmark} (${run.target.functionName}, ${run.region}, ${run.target.architecture}), memory restored to ${original} MB\n` +
           `${formatSweep(result.steps, choice)}\n`);
       }
+      if (failedOut) {
+        const { out: f, memoryMb } = failedOut;
+        const completed = result.steps.find((s) => s.memoryMb === memoryMb)?.summary.invocations ?? 0;
+        throw new UserError(`${f.cutShort(completed, `the ${memoryMb} MB row`).message}; memory restored to ${original} MB`);
+      }
+      if (openFailed) throw new UserError(`${openFailed.message}; the sweep stopped there; memory restored to ${original} MB`);
       if (result.restoreError) throw new UserError(nonceNotRemoved(run.target.functionName, run.describe(result.restoreError)));
       if (result.failed) {
         throw new UserError(`stopped at ${result.failed.memoryMb} MB: ${run.describe(result.failed.error)}; memory restored to ${original} MB`);
