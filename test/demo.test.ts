@@ -85,11 +85,12 @@ describe("demo", function () {
           text: [...f.querySelectorAll("text")].map((t) => t.textContent),
         },
       ])));
-      assert.deepEqual(Object.keys(charts), ["cdf", "cold-warm", "sweep-duration-0", "sweep-cost-0"]);
-      // hello's run, aes's run and the sweep's four: six runs, client and duration each.
-      assert.equal(charts.cdf.lines, 12);
+      assert.deepEqual(Object.keys(charts), ["cdf", "cold-warm", "sweep-duration-0", "sweep-cost-0", "workload-time-0"]);
+      // hello's two runs (closed and open), aes's run and the sweep's four: seven runs, client and duration each.
+      assert.equal(charts.cdf.lines, 14);
       for (const panel of ["hello", "aes"]) assert.ok(charts.cdf.text.includes(panel), `a CDF panel for ${panel}`);
-      assert.equal(charts["cold-warm"].bars, 12, "a cold and a warm bar per run");
+      assert.equal(charts["cold-warm"].bars, 14, "a cold and a warm bar per run");
+      assert.ok(charts["workload-time-0"].lines > 0, "the open loop's latency over time");
       assert.equal(charts["sweep-duration-0"].lines, 2);
       assert.equal(charts["sweep-cost-0"].lines, 1);
       // The charts fill the page's width (1100 px of content): full-width ones, and the sweep's pair.

@@ -59,7 +59,7 @@ describe("workload summary and report", () => {
     assert.equal(s.workload!.achievedRate, (34 * 1000) / (last - first));
     const text = formatSummary(s);
     assert.match(text, /^scheduled 37 {2}dropped 2/m);
-    assert.match(text, /^latency ms \(from scheduled\) +35 /m);
+    assert.match(text, /^latency ms +35 /m);
 
     const spec = timeSeriesSpec(runs[0]) as unknown as { vconcat: { layer?: { data: { values: Record<string, unknown>[] } }[]; data?: { values: Record<string, unknown>[] } }[] };
     const rate = spec.vconcat[1].data!.values;

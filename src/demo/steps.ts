@@ -50,6 +50,11 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     calls: true,
   },
   {
+    title: "hello under an open loop: 100 calls a second for 3 s, latency counted from each call's scheduled time",
+    args: (ctx) => ["measure", "hello", "--rate", "100", "--duration", "3s", "--out", path.join(ctx.outDir, "hello-open.jsonl"), ...manifestArgs(ctx)],
+    calls: true,
+  },
+  {
     title: "Every run in one offline HTML report, and every summary on stdout",
     args: (ctx) => ["report", ctx.outDir, "--html", reportFile(ctx)],
     shorten: shortenReport,

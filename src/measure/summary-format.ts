@@ -54,5 +54,5 @@ export function formatSummary(s: SummaryJson): string {
         `${(s.cost.provisionedConcurrency.wallMs / 1000).toFixed(1)} s)`
       : "") +
     (s.pricing ? `  (${s.pricing.region} prices, ${s.pricing.source}, ${s.pricing.date})` : "");
-  return [head, counts, table(rows), ...formatWorkload(s.workload, s), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
+  return [head, counts, table(rows), ...formatWorkload(s.workload), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
 }

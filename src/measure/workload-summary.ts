@@ -120,7 +120,8 @@ export function describeWorkload(w: Workload): string {
  * was); for the others the schedule against what was achieved, the lag, latency from the
  * scheduled time beside the client round trip, and per burst its cold starts and tail.
  */
-export function formatWorkload(w: WorkloadSummaryJson | null, latency: { latencyMs: Stat; clientMs: Stat }): string[] {
+/** The workload's lines under the summary table (whose `latency ms` row is the latency from the schedule). */
+export function formatWorkload(w: WorkloadSummaryJson | null): string[] {
   if (!w || !TIMED.has(w.workload.shape)) return [];
   const lines = [
     `workload  ${describeWorkload(w.workload)}`,
@@ -128,12 +129,6 @@ export function formatWorkload(w: WorkloadSummaryJson | null, latency: { latency
       `most in flight ${w.maxInFlight ?? "-"}`,
     `lag ms  p50 ${fmt(w.lagMs.p50, 3)}  p99 ${fmt(w.lagMs.p99, 3)}  max ${fmt(w.lagMs.max, 3)}`,
   ];
-  const rows = [["", "n", "mean", "p50", "p90", "p99", "max"]];
-  for (const [label, s] of [["latency ms (from scheduled)", latency.latencyMs], ["client ms (from sent)", latency.clientMs]] as const) {
-    rows.push([label, String(s.n), fmt(s.mean), fmt(s.p50), fmt(s.p90), fmt(s.p99), fmt(s.max)]);
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  lines.push(...rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd()));
   if (w.bursts.length > 0) {
     lines.push("burst    n  cold  latency p50  latency p99");
     for (const b of w.bursts) {
