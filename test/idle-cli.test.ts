@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { cli, spawnCli } from "./run-cli";
+import type { Provenance } from "../src/measure/provenance";
 import { parseRecord } from "../src/measure/record";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { TEST_CREDENTIALS, TEST_REGION } from "../src/standin/moto";
@@ -41,13 +42,17 @@ describe("idle command", function () {
     const out = path.join(dir, "idle.jsonl");
     const r = await cli(["idle", "hello", "--after", "10ms,700ms", "--repeat", "3", "--seed", "7", "--out", out, "--json", ...base()]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /^idle: 6 probes \(2 idle times x 3, seed 7\) on hello: about 14\.1s \(2\.1s idle \+ 12 calls at ~1s\), done about \d{4}-\d\d-\d\d \d\d:\d\d UTC\n$/);
+    assert.match(r.err, /^idle: 6 probes \(2 idle times x 3, seed 7\) on hello: about 14\.1s \(2\.13s idle \+ 12 calls at ~1s\), done about \d{4}-\d\d-\d\d \d\d:\d\d UTC\n$/);
     const j = JSON.parse(r.out) as IdleJson;
     assert.equal(j.completed, 6);
     assert.deepEqual(j.rows.map((row) => [row.after, row.n, row.cold, row.coldShare]), [["10ms", 3, 0, 0], ["700ms", 3, 3, 1]]);
     assert.deepEqual(j.rows[1].coldShareCi95!.map((x) => x.toFixed(3)), ["0.439", "1.000"]);
     assert.deepEqual(j.workload, { shape: "idle", after: "10ms,700ms", repeat: 3, seed: 7 });
     assert.equal(server.evictions, 3, "the server reclaimed exactly the instances the 700ms probes found gone");
+    // The provenance sidecar names the experiment, its seed and plan, as measure's does.
+    const meta = JSON.parse(fs.readFileSync(`${out}.meta.json`, "utf8")) as Provenance;
+    assert.deepEqual([meta.workload, meta.seed, meta.plan.after, meta.plan.repeat], [j.workload, 7, "10ms,700ms", 3]);
+    assert.ok(meta.endedAt !== null && meta.endedAt >= meta.startedAt, "start and end times");
 
     const records = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => {
       const p = parseRecord(JSON.parse(l));

@@ -10,7 +10,7 @@ import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { TEST_CREDENTIALS, TEST_REGION } from "../src/standin/moto";
 import { idlePlan, planDuration, runIdle, type IdleClock } from "../src/workload/idle";
 import { formatIdle, IdleSummary } from "../src/workload/idle-summary";
-import { formatDuration, parseDuration, parseDurationList } from "../src/workload/idle-durations";
+import { formatDuration, parseDurationList, readDuration as parseDuration } from "../src/workload/duration";
 
 const MIN = 60_000;
 

@@ -118,7 +118,7 @@ describe("workload schedules", () => {
     assert.equal(parseDuration("2m"), 120_000);
     assert.equal(parseDuration("1h"), 3_600_000);
     assert.throws(() => parseDuration("30"), /number with a unit/);
-    assert.equal(formatDuration(90_000), "1.5m");
+    assert.equal(formatDuration(90_000), "1m30s");
     assert.equal(formatDuration(250), "250ms");
   });
 

@@ -3,6 +3,7 @@
 // user types reaches the SDK, the network or a timer.
 import { Command, Option } from "commander";
 import type { AwsOptions } from "../aws/lambda";
+import { formatDuration, readDuration } from "../workload/duration";
 import { UserError } from "./errors";
 import type { TargetOptions } from "./target";
 
@@ -85,24 +86,16 @@ export function namePrefix(value: string): string {
   return value;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
  * A duration option: `250` (milliseconds), or a number with a unit, `250ms`, `1.5s`, `2m`, `1h`.
  * Negative, empty, non-finite and out-of-range values are refused. Resolves to whole milliseconds.
  */
 export const durationMs = (what: string, min = 1, max = 3_600_000) => (value: string): number => {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  const ms = m ? Math.round(Number(m[1]) * UNIT_MS[m[2] ?? "ms"]) : NaN;
+  const d = readDuration(value, { bareUnit: "ms" });
+  const ms = d.ok ? Math.round(d.ms) : NaN;
   if (!Number.isFinite(ms) || ms < min || ms > max) {
-    throw new UserError(`${what} takes a duration from ${formatMs(min)} to ${formatMs(max)}, e.g. 500ms, 30s or 2m; got ${JSON.stringify(value)}`, 2);
+    throw new UserError(`${what} takes a duration from ${formatDuration(min)} to ${formatDuration(max)}, e.g. 500ms, 30s or 2m; got ${JSON.stringify(value)}`, 2);
   }
   return ms;
 };
-
-function formatMs(ms: number): string {
-  for (const [unit, size] of [["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}

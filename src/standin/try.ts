@@ -3,7 +3,7 @@
 // It listens on 127.0.0.1:9001 (PORT to change), so examples can name a fixed endpoint.
 // `npm run try-server -- --evict-after 2s` reclaims an instance left idle that long (for `idle`).
 import { startStandin } from "./standin";
-import { parseDuration } from "../workload/idle-durations";
+import { readDuration } from "../workload/duration";
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 9001);
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const evict = process.argv.indexOf("--evict-after");
   let evictAfterMs: number | undefined;
   if (evict >= 0) {
-    const d = parseDuration(process.argv[evict + 1] ?? "");
+    const d = readDuration(process.argv[evict + 1] ?? "");
     if (!d.ok) throw new Error(`--evict-after: ${d.message}`);
     evictAfterMs = d.ms;
   }

@@ -1,17 +1,53 @@
-// Durations as people write them: 500ms, 30s, 1.5m, 2h. Returned in milliseconds.
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+// Durations as people write them: 500ms, 30s, 1.5m, 2h; in milliseconds. One parser for every
+// option that takes one (--duration, --every, --ramp, idle's --after, --client-timeout, the
+// stand-in's --evict-after). A bare number is refused where seconds and milliseconds are both
+// plausible; --client-timeout, which has always taken ms, allows it (`bareUnit`).
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+export type DurationResult = { ok: true; ms: number } | { ok: false; message: string };
+
+/** One duration in milliseconds, or a message saying what is wrong with it. */
+export function readDuration(text: string, opts: { bareUnit?: "ms" } = {}): DurationResult {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m || (m[2] === undefined && !opts.bareUnit)) {
+    return { ok: false, message: `${JSON.stringify(text)} is not a duration: write a number with a unit, ms, s, m or h (500ms, 30s, 1m, 2h)` };
+  }
+  const ms = Number(m[1]) * UNIT_MS[m[2] ?? opts.bareUnit!];
+  if (!Number.isSafeInteger(Math.round(ms))) return { ok: false, message: `${JSON.stringify(text)} is too long` };
+  return { ok: true, ms };
+}
 
 /** Parses a duration, or throws an Error naming what was expected. */
 export function parseDuration(text: string, what = "duration"): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(text);
-  if (!m) throw new Error(`${what} must be a number with a unit (500ms, 30s, 1m, 2h); got ${JSON.stringify(text)}`);
-  return Number(m[1]) * UNITS[m[2]];
+  const d = readDuration(text);
+  if (!d.ok) throw new Error(`${what} must be a number with a unit (500ms, 30s, 1m, 2h); got ${JSON.stringify(text)}`);
+  return d.ms;
 }
 
-/** A duration as it is best read back: 1500 -> "1.5s", 60000 -> "1m". */
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of [["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
-    if (ms >= size && Number.isInteger((ms / size) * 1000)) return `${+(ms / size).toFixed(3)}${unit}`;
+/** A comma-separated list of durations, each once, in the order given (whole ms). Throws with every bad item named. */
+export function parseDurationList(text: string): number[] {
+  const problems: string[] = [];
+  const out: number[] = [];
+  for (const item of text.split(",").map((s) => s.trim())) {
+    const d = readDuration(item);
+    if (!d.ok) problems.push(d.message);
+    else if (out.includes(Math.round(d.ms))) problems.push(`${item} is given twice`);
+    else out.push(Math.round(d.ms));
   }
-  return `${+ms.toFixed(3)}ms`;
+  if (problems.length) throw new Error(problems.join("; "));
+  return out;
+}
+
+/** A duration the way a person writes it: 30m, 1h30m, 90s -> 1m30s, 1.25s, 14.1s, 250ms. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${+ms.toFixed(3)}ms`;
+  // Three significant digits at most below a minute: 1.25s, 14.1s.
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 3 : 1))}s`;
+  let s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}` || "0s";
 }

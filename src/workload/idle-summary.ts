@@ -3,7 +3,7 @@
 // `idleMs`), so the `idle` command and `report` (reading the JSONL back) agree.
 import type { InvocationRecord, Workload } from "../measure/record";
 import { wilson } from "../stats/wilson";
-import { formatDuration } from "./idle-durations";
+import { formatDuration } from "./duration";
 
 export interface IdleRow {
   /** The idle time as written (`5m`), and in ms. */

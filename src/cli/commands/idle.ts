@@ -2,15 +2,17 @@
 // take before it starts, writes every call to --out as it completes, and on Ctrl-C prints what
 // completed and exits 130.
 import { randomInt } from "node:crypto";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { DEFAULT_RETRY, invokeMeasured } from "../../measure/invoke";
 import type { Workload } from "../../measure/record";
-import { formatDuration, parseDurationList } from "../../workload/idle-durations";
+import { formatDuration, parseDurationList } from "../../workload/duration";
 import { idlePlan, planDuration, runIdle, type IdleClock } from "../../workload/idle";
 import { formatIdle, type IdleSummaryJson } from "../../workload/idle-summary";
 import { UserError } from "../errors";
 import type { Io } from "../io";
-import { positiveInt, withAwsOptions } from "../options";
+import { metaPathFor, provenanceOf, writeProvenance } from "../../measure/provenance";
+import { durationMs, positiveInt, withAwsOptions } from "../options";
+import { anySignal } from "../out-file";
 import { interruptible, openOut, prepare, progressOf, type RunOptions } from "../run-support";
 
 /** What one call is taken to cost in the estimate printed before the run (a cold start can take more). */
@@ -60,11 +62,12 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
     .option("--repeat <R>", "probes per idle time", positiveInt("--repeat"), 5)
     .option("--seed <S>", "seed of the probe order, 0..4294967295 (default: a random one, printed)", seedOf)
     .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
-    .option("--out <file.jsonl>", "write every call (warming ones marked warmup) as it completes")
+    .option("--out <file.jsonl>", "write every call (warming ones marked warmup) as it completes, and the run's provenance to <file.jsonl>.meta.json")
     .option("--json", "print the result as one JSON object")
     .option("--retries <R>", "retries of a throttled, 5xx, reset or timed-out call", positiveInt("--retries", 0), DEFAULT_RETRY.retries)
-    .option("--client-timeout <ms>", "give up on a call after this long (default: function timeout + 10 s)", positiveInt("--client-timeout"))
-    .action(async (name: string, o: IdleOptions) => {
+    .addOption(new Option("--client-timeout <duration>", "give up on a call after this long: ms, or 30s, 2m (default: function timeout + 10 s)")
+      .argParser(durationMs("--client-timeout")))
+    .action(async (name: string, o: IdleOptions, cmd: Command) => {
       const seed = o.seed ?? randomInt(2 ** 31);
       const plan = idlePlan(o.after, o.repeat, seed);
       const run = await prepare(name, { ...o, n: 2 * plan.length, c: 1, cold: 0 }, undefined);
@@ -73,7 +76,8 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
       io.err(`idle: ${plan.length} probes (${o.after.length} idle times x ${o.repeat}, seed ${seed}) on ${run.target.functionName}: ` +
         `about ${formatDuration(est.totalMs)} (${formatDuration(est.waitMs)} idle + ${est.calls} calls at ~${formatDuration(CALL_ESTIMATE_MS)}), ` +
         `done about ${new Date(Date.now() + est.totalMs).toISOString().slice(0, 16).replace("T", " ")} UTC\n`);
-      const out = o.out ? openOut(o.out) : undefined;
+      const provenance = await provenanceOf(run, o, cmd, { workload, seed, plan: { after: String(workload.after), repeat: o.repeat } });
+      const out = o.out ? openOut(o.out, io) : undefined;
       const stop = interruptible(() => out?.close());
       const progress = progressOf(io, `${run.benchmark} idle`, plan.length);
       const invoker = run.invoker();
@@ -83,7 +87,7 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
           call: () => invokeMeasured(invoker, run.target, run.plan.payload, { retry: run.retry, signal: stop.signal }),
           clock,
           workload,
-          signal: stop.signal,
+          signal: anySignal(stop.signal, out?.signal),
           onRecord: (r) => {
             // Whole lines, at once: a run of hours must not hold its records back.
             out?.write(r);
@@ -96,13 +100,16 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
         out?.close();
         progress.finish();
         stop.dispose();
+        provenance.endedAt = new Date().toISOString();
+        if (o.out) writeProvenance(metaPathFor(o.out), provenance);
       }
       const summary = result.summary.toJson();
       const json: IdleJson = {
         benchmark: run.benchmark, function: run.target.functionName, region: run.region, seed,
         planned: plan.length, completed: result.completed, skipped: result.skipped, interrupted: result.interrupted, ...summary,
       };
-      io.out(o.json ? `${JSON.stringify(json)}\n` : `${formatIdleRun(json)}\n`);
+      io.out(o.json ? `${JSON.stringify({ ...json, provenance })}\n` : `${formatIdleRun(json)}\n`);
+      if (out?.error) throw out.cutShort(result.completed, "the table above");
       if (result.fatal) throw new UserError(`stopped after ${result.completed} probes: ${run.describe(result.fatal.cause)}`);
       if (result.interrupted) {
         throw new UserError(`interrupted: ${result.completed} of ${plan.length} probes completed${o.out ? `, every completed call in ${o.out}` : ""}`, 130);
