@@ -1,7 +1,7 @@
 // `lambda-bench doctor`: what `pulumi up` needs on this machine, checked one thing at a time, each
 // with how to fix it. Tools are run from PATH (tests put fakes there); the AWS check asks STS.
 import { execFile } from "node:child_process";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { callerIdentity } from "../aws/sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { applyCredentialAliases } from "../aws/lambda";
 import type { Platform } from "../manifest/schema";
@@ -101,13 +101,11 @@ export async function checkAws(ctx: DoctorContext): Promise<CheckResult[]> {
     ? { ok: true, line: `region: ${region} (from ${from})` }
     : { ok: false, line: "region: none set", fix: "pulumi config set aws:region <region> (and export AWS_REGION=<region> for the CLI)" };
   applyCredentialAliases(ctx.env);
-  const client = new STSClient({
-    region: region ?? "us-east-1", endpoint: ctx.endpoint,
-    credentials: defaultProvider({ profile: ctx.profile }),
-  });
   try {
-    const id = await client.send(new GetCallerIdentityCommand({}));
-    return [{ ok: true, line: `AWS credentials: ${id.Arn} (account ${id.Account})` }, regionLine];
+    const id = await callerIdentity({
+      region: region ?? "us-east-1", endpoint: ctx.endpoint, credentials: defaultProvider({ profile: ctx.profile }),
+    });
+    return [{ ok: true, line: `AWS credentials: ${id.arn} (account ${id.account})` }, regionLine];
   } catch (err) {
     const e = err as Error;
     return [{
@@ -115,8 +113,6 @@ export async function checkAws(ctx: DoctorContext): Promise<CheckResult[]> {
       line: `AWS credentials: sts:GetCallerIdentity failed: ${firstLine(e.message || e.name)}`,
       fix: "configure credentials: aws configure (or aws sso login), AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
     }, regionLine];
-  } finally {
-    client.destroy();
   }
 }
 

@@ -86,7 +86,7 @@ export function payloadInfo(payload: Uint8Array): Provenance["payload"] {
 export async function accountId(lambda: LambdaClient, endpoint?: string): Promise<string | null> {
   try {
     const credentials = await lambda.config.credentials();
-    return await callerAccount(await lambda.config.region(), credentials, endpoint);
+    return await callerAccount({ region: await lambda.config.region(), credentials, endpoint });
   } catch {
     return null;
   }
