@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { medianRanks } from "../src/measure/median-ci";
 import { Metric, rankOf } from "../src/measure/stats";
+import { Rng } from "../src/workload/rng";
 
 /** C(n, i) for i = 0..n, exactly. */
 function binomialRow(n: number): bigint[] {
@@ -17,16 +18,10 @@ function covers95(row: bigint[], lo: number, hi: number): boolean {
   return hits * 100n >= 95n * 2n ** BigInt(n);
 }
 
-/** A seeded generator (mulberry32), so failures reproduce. */
+/** A seeded generator, so failures reproduce. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 describe("exact median interval", () => {

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import * as fc from "fast-check";
 import { wilson } from "../src/stats/wilson";
-import { seededRandom } from "../src/workload/idle";
+import { Rng } from "../src/workload/rng";
 
 /** Binomial(n, p) draws from a seeded generator. */
 function binomial(random: () => number, n: number, p: number): number {
@@ -32,7 +32,8 @@ function wald(k: number, n: number): [number, number] {
 }
 
 function simulatedCoverage(seed: number, n: number, p: number, trials: number, interval: (k: number, n: number) => [number, number]): number {
-  const random = seededRandom(seed);
+  const rng = new Rng(seed);
+  const random = () => rng.next();
   let covered = 0;
   for (let t = 0; t < trials; t++) {
     const [lo, hi] = interval(binomial(random, n, p), n);

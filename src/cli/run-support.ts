@@ -8,6 +8,7 @@ import type { MeasurePlan } from "../measure/run";
 import type { InvocationRecord } from "../measure/record";
 import { UserError } from "./errors";
 import type { Io } from "./io";
+import { metaPathFor, writeProvenance, type Provenance } from "../measure/provenance";
 import { RunOut } from "./out-file";
 import { durationMs, functionName, MAX_CONCURRENCY, positiveInt, withAwsOptions, type CommonOptions } from "./options";
 import { readPayload } from "./payload";
@@ -108,4 +109,20 @@ export const nonceNotRemoved = (fn: string, why: string) =>
 /** `--out <file>`: see out-file.ts; with `io`, a write failure is printed the moment it happens. */
 export function openOut(file: string, io?: Io, stop?: AbortController): RunOut {
   return RunOut.open(file, io, stop);
+}
+
+/**
+ * The end of a run, whatever ended it: connections closed, every record on disk, the progress bar
+ * finished, Ctrl-C handed back, and the provenance (with its end time) beside the records.
+ */
+export function finishRun(r: {
+  invoker: { close(): void }; out?: RunOut; progress: { finish(): void }; stop: { dispose(): void };
+  provenance: Provenance; outFile?: string;
+}): void {
+  r.invoker.close();
+  r.out?.close();
+  r.progress.finish();
+  r.stop.dispose();
+  r.provenance.endedAt = new Date().toISOString();
+  if (r.outFile) writeProvenance(metaPathFor(r.outFile), r.provenance);
 }

@@ -8,6 +8,7 @@
 import { FatalInvokeError } from "../measure/invoke";
 import type { InvocationRecord, Workload } from "../measure/record";
 import { IdleSummary } from "./idle-summary";
+import { Rng } from "./rng";
 
 export interface IdleStep {
   /** 0-based position in the plan. */
@@ -17,21 +18,10 @@ export interface IdleStep {
   repetition: number;
 }
 
-/** A seeded uniform [0, 1) generator (mulberry32): the same seed gives the same plan. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `repeat` blocks, each every idle time once in an order shuffled (Fisher-Yates) from the seed. */
 export function idlePlan(afterMs: readonly number[], repeat: number, seed: number): IdleStep[] {
-  const random = seededRandom(seed);
+  const rng = new Rng(seed);
+  const random = () => rng.next();
   const steps: IdleStep[] = [];
   for (let repetition = 0; repetition < repeat; repetition++) {
     const order = [...afterMs];

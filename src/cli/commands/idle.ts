@@ -10,10 +10,10 @@ import { idlePlan, planDuration, runIdle, type IdleClock } from "../../workload/
 import { formatIdle, type IdleSummaryJson } from "../../workload/idle-summary";
 import { UserError } from "../errors";
 import type { Io } from "../io";
-import { metaPathFor, provenanceOf, writeProvenance } from "../../measure/provenance";
+import { provenanceOf } from "../../measure/provenance";
 import { durationMs, positiveInt, withAwsOptions } from "../options";
 import { anySignal } from "../out-file";
-import { interruptible, openOut, prepare, progressOf, type RunOptions } from "../run-support";
+import { finishRun, interruptible, openOut, prepare, progressOf, type RunOptions } from "../run-support";
 
 /** What one call is taken to cost in the estimate printed before the run (a cold start can take more). */
 export const CALL_ESTIMATE_MS = 1000;
@@ -96,12 +96,7 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
           },
         });
       } finally {
-        invoker.close();
-        out?.close();
-        progress.finish();
-        stop.dispose();
-        provenance.endedAt = new Date().toISOString();
-        if (o.out) writeProvenance(metaPathFor(o.out), provenance);
+        finishRun({ invoker, out, progress, stop, provenance, outFile: o.out });
       }
       const summary = result.summary.toJson();
       const json: IdleJson = {

@@ -4,7 +4,7 @@
 // functions or memory sizes.
 import type { Command } from "commander";
 import { measure, type MeasureResult } from "../../measure/run";
-import { metaPathFor, provenanceOf, writeProvenance } from "../../measure/provenance";
+import { provenanceOf } from "../../measure/provenance";
 import { RunSummary, formatSummary } from "../../measure/summary";
 import { closedWorkload } from "../../workload/closed";
 import { UserError } from "../errors";
@@ -13,7 +13,7 @@ import { positiveInt } from "../options";
 import { parseInterleave } from "../../measure/interleave";
 import { measureInterleaved } from "./measure-interleave";
 import { anySignal } from "../out-file";
-import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
+import { finishRun, interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 import { scheduleOf, withWorkloadOptions, type WorkloadOptions } from "../workload-options";
 
 type MeasureOptions = RunOptions & WorkloadOptions & { out?: string; repeat: number; interleave?: string; interleaveSeed?: number };
@@ -71,12 +71,7 @@ export function registerMeasure(program: Command, io: Io): void {
           if (peak !== null) all.workload.maxInFlight = Math.max(all.workload.maxInFlight ?? 0, peak);
         }
       } finally {
-        invoker.close();
-        out?.close();
-        progress.finish();
-        stop.dispose();
-        provenance.endedAt = new Date().toISOString();
-        if (o.out) writeProvenance(metaPathFor(o.out), provenance);
+        finishRun({ invoker, out, progress, stop, provenance, outFile: o.out });
       }
       all.interrupted = stop.signal.aborted || out?.error !== undefined;
       const summary = all.toJson();
