@@ -27,7 +27,7 @@ export function buildProgram(io: Io): Command {
     .version(versionText(), "-V, --version", "print the version (and the git commit, in a checkout)");
   for (const register of [
     registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerCompare,
-    registerDemo, registerDoctor,
+    (p: Command, i: Io) => registerDemo(p, i, run), registerDoctor,
   ]) {
     register(program, io);
   }

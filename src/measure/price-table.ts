@@ -9,7 +9,8 @@
 // rather than guessed. The provisioned-concurrency and SnapStart rates are the page's US East
 // figures as DESIGN.md section 7 and its examples give them; no stored AWS text states the arm64
 // provisioned rates, which are marked below.
-import type { Architecture } from "./pricing";
+/** Lambda's two architectures, each with its own price. */
+export type Architecture = "x86_64" | "arm64";
 
 export interface PriceRow {
   /** Where the figures were read, and when (YYYY-MM). */

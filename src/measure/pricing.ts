@@ -11,7 +11,8 @@ import type { StartKind } from "./record";
 import { DEFAULT_PRICE_REGION, PRICE_DATE, PRICE_SOURCE, PRICE_TABLE, type PriceRow } from "./price-table";
 
 export { DEFAULT_PRICE_REGION, PRICE_DATE, PRICE_SOURCE, PRICE_TABLE } from "./price-table";
-export type Architecture = "x86_64" | "arm64";
+export type { Architecture } from "./price-table";
+import type { Architecture } from "./price-table";
 export type Prices = PriceRow;
 
 export interface PriceChoice {

@@ -4,7 +4,7 @@
 import type { Stat } from "./stats";
 import { START_KINDS } from "./record";
 import { groupsShown, ROW_METRICS } from "./summary-notes";
-import type { SummaryJson } from "./summary";
+import type { SummaryJson } from "./summary-json";
 import { formatWorkload } from "./workload-summary";
 
 /** A figure at the precision it was measured at: whole numbers bare, others with two decimals. */

@@ -6,58 +6,11 @@ import { MetricSet } from "./stats";
 import { pricesFor, provisionedConcurrencyCost, type Architecture } from "./pricing";
 import { summaryNotes } from "./summary-notes";
 import { START_KINDS, type InvocationRecord, type StartKind } from "./record";
-import { WorkloadSummary, type WorkloadSummaryJson } from "./workload-summary";
+import { WorkloadSummary } from "./workload-summary";
 
-type Stats = ReturnType<MetricSet["stats"]>;
+import type { KindCost, Stats, SummaryJson } from "./summary-json";
 
-export interface SummaryJson extends Stats {
-  benchmark: string | null;
-  function: string | null;
-  region: string | null;
-  architecture: string | null;
-  memoryMb: number | null;
-  qualifier: string | null;
-  /** Calls sent and answered or failed; warm-up and dropped calls are not among them. */
-  invocations: number;
-  errors: number;
-  throttles: number;
-  retries: number;
-  /** Warm-up calls (`--warmup`): in the run file, left out of every figure here. */
-  warmup: number;
-  /** Calls the workload never sent (its in-flight limit was reached when they were due). */
-  dropped: number;
-  /** Invocations per start kind (record.ts), and `cold`/`warm` as before for old readers. */
-  kinds: Record<StartKind, number>;
-  cold: number;
-  warm: number;
-  /** Forced cold starts (`--cold`) whose REPORT had no Init Duration: the forcing did not work. */
-  forcedColdNotCold: number;
-  cost: {
-    totalUsd: number | null;
-    perInvocationUsd: number | null;
-    per1MUsd: number | null;
-    /** The same, per start kind: a sweep chooses on warm cost, with cold cost and share beside it. */
-    byKind: Record<StartKind, KindCost>;
-    /**
-     * The provisioned environments' own charge for the run's wall time (concurrency x GB x seconds
-     * at the provisioned-concurrency rate), apart from the calls' cost; null without provisioned concurrency.
-     */
-    provisionedConcurrency: { concurrency: number; wallMs: number; usd: number } | null;
-  };
-  /** The same times, split by start kind. */
-  split: Record<StartKind, Stats>;
-  /** The workload's figures (rates, lag, drops, bursts); null for records with no schedule. */
-  workload: WorkloadSummaryJson | null;
-  pricing: { region: string; source: string; date: string } | null;
-  interrupted: boolean;
-  notes: string[];
-}
-
-export interface KindCost {
-  n: number;
-  totalUsd: number | null;
-  per1MUsd: number | null;
-}
+export type { KindCost, SummaryJson } from "./summary-json";
 
 export class RunSummary {
   private first: InvocationRecord | undefined;
