@@ -10,7 +10,7 @@ import * as path from "node:path";
 import puppeteer from "puppeteer-core";
 import { spawnCli } from "./run-cli";
 import { workspace } from "./fixtures";
-import { DEMO_STEPS } from "../src/demo/steps";
+import { DEMO_STEPS } from "../src/cli/demo/steps";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ROOT = path.resolve(__dirname, "..", "..");

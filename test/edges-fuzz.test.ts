@@ -14,7 +14,7 @@ import { UserError } from "../src/cli/errors";
 import { durationMs, endpointUrl, functionName, MAX_CONCURRENCY, namePrefix, nonEmpty, positiveInt, regionName } from "../src/cli/options";
 import { MAX_PAYLOAD_BYTES, readPayload } from "../src/cli/payload";
 import { memorySizes } from "../src/cli/commands/sweep";
-import { capLines, LineTooLongError } from "../src/report/line-cap";
+import { capLines, LineTooLongError } from "../src/runs/line-cap";
 import { Readable } from "node:stream";
 import { CRASH, tmp } from "./edges-support";
 

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { cli } from "./run-cli";
 import { workspace } from "./fixtures";
 import { startStandin, type Standin } from "../src/standin/standin";
-import { loadRuns } from "../src/report/load";
+import { loadRuns } from "../src/runs/load";
 import { cdfSpec, coldWarmSpec, renderSvg } from "../src/report/charts";
 import type { InvocationRecordInput } from "../src/measure/record";
 

@@ -8,7 +8,7 @@ import { blank, type Target } from "../src/measure/invoke";
 import { pricesFor } from "../src/measure/pricing";
 import type { InvocationRecord, Workload } from "../src/measure/record";
 import { formatSummary, RunSummary } from "../src/measure/summary";
-import { loadRuns } from "../src/report/load";
+import { loadRuns } from "../src/runs/load";
 import { burstSpec, timeSeriesSpec } from "../src/report/charts-workload";
 import { reportHtml } from "../src/report/html";
 import { renderSvg } from "../src/report/charts";

@@ -1,6 +1,6 @@
 // `compare` from inputs to results: load each input's runs with the samples of the chosen metrics,
 // match them against the first input's, and compare every matched pair on every metric.
-import { loadRun, runFiles, type Run } from "../report/load";
+import { loadRun, runFiles, type Run } from "../runs/load";
 import { provenanceDifferences, type Provenance } from "../measure/provenance";
 import { sampleOf, type Sample } from "../stats/samples";
 import { compareMetric, type CompareOptions, type MetricComparison } from "./compare";

@@ -3,7 +3,7 @@
 // starts marked, above the achieved rate per second beside the scheduled one. For bursts: each
 // burst's latency distribution, above its cold-start count.
 import type { TopLevelSpec } from "vega-lite";
-import type { Run } from "./load";
+import type { Run } from "../runs/load";
 
 const WIDTH = 560;
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";

@@ -3,7 +3,7 @@
 // (vega-lite's types are found through tsconfig `paths`: its package exports hide them from the
 // project's CommonJS module resolution.)
 import type { TopLevelSpec } from "vega-lite";
-import type { Run, Sweep } from "./load";
+import type { Run, Sweep } from "../runs/load";
 import { typicalDuration, warmCostPer1M } from "../measure/sweep";
 
 /** Percentiles each CDF is drawn through. */

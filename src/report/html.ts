@@ -6,7 +6,7 @@ import { cdfSpec, coldWarmSpec, PAGE_WIDTH, renderSvg, sweepCostSpec, sweepDurat
 import { idleSpec } from "./charts-idle";
 import { formatIdle } from "../workload/idle-summary";
 import { burstRuns, burstSpec, timedRuns, timeSeriesSpec } from "./charts-workload";
-import type { Run, Sweep } from "./load";
+import type { Run, Sweep } from "../runs/load";
 import { forestRows, forestSpec } from "./charts-compare";
 import { formatCompare } from "../compare/format";
 import { describeProvenance } from "../measure/provenance";

@@ -11,7 +11,7 @@ export function registerDemo(program: Command, io: Io, run: RunCli): void {
     .option("--out-dir <dir>", "where the run files and demo-report.html go", "demo")
     .action(async (o: { outDir: string }) => {
       // Loaded when run: each step goes through the CLI's own run(), as typed by a user.
-      const { demo } = await import("../../demo/demo");
+      const { demo } = await import("../demo/demo");
       await demo(run, io, { outDir: o.outDir });
     });
 }

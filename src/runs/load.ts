@@ -1,5 +1,6 @@
-// Loading saved runs: every JSONL file `measure --out` or `sweep --out` wrote, streamed line by
-// line into the same summaries `measure` prints, so a report of a million invocations stays small.
+// Loading saved runs: every JSONL file `measure`, `idle` or `sweep` wrote, streamed line by line into
+// the same summaries `measure` prints, so a report of a million invocations stays small. `report`
+// and `compare` both read runs through it.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";

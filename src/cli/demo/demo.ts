@@ -3,13 +3,13 @@
 // the stand-in at the end, after a failed step, and on Ctrl-C.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startStandin, type Standin } from "../standin/standin";
-import type { Io } from "../cli/io";
-import { UserError } from "../cli/errors";
+import { startStandin, type Standin } from "../../standin/standin";
+import type { Io } from "../io";
+import { UserError } from "../errors";
 import { DEMO_STEPS, reportFile, type DemoContext, type DemoStep } from "./steps";
 
-/** The package's root manifest: this file is dist/src/demo/demo.js (or src/demo/demo.ts). */
-const ROOT = path.resolve(__dirname, "..", "..", __dirname.split(path.sep).includes("dist") ? ".." : "");
+/** The package's root manifest: this file is dist/src/cli/demo/demo.js (or src/cli/demo/demo.ts). */
+const ROOT = path.resolve(__dirname, "..", "..", "..", __dirname.split(path.sep).includes("dist") ? ".." : "");
 
 type Run = (argv: string[], io: Io) => Promise<number>;
 
