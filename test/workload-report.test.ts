@@ -71,7 +71,15 @@ describe("workload summary and report", () => {
     // Per-second quantiles come from 5% buckets: within 2.5% of the exact nearest rank.
     const exact = nearestRank(records.slice(10, 30).map((r) => r.latencyMs!), 50);
     assert.ok(Math.abs((p50s[1].ms as number) - exact) / exact < 0.026, `${p50s[1].ms} vs ${exact}`);
-    assert.match(await renderSvg(timeSeriesSpec(runs[0])), /^<svg/);
+    const svg = await renderSvg(timeSeriesSpec(runs[0]));
+    assert.match(svg, /^<svg/);
+    // Every line is drawn with a colour: the rate panel's series (achieved, scheduled) have a colour
+    // scale of their own; under the latency panel's domain (p50, p99, cold starts) they would be
+    // unmapped, drawn without a stroke, and so invisible.
+    const lines = svg.split('class="mark-line role-mark').slice(1).map((g) => /<path[^>]*>/.exec(g)![0]);
+    assert.equal(lines.length, 4, "p50, p99, achieved, scheduled");
+    for (const l of lines) assert.match(l, /stroke="#[0-9a-f]{6}"/, l);
+    for (const series of ["achieved (sent)", "scheduled", "p50", "p99"]) assert.ok(svg.includes(`>${series}</text>`), `legend entry ${series}`);
   });
 
   it("a burst run: each burst's cold starts and latency tail, charted", async () => {

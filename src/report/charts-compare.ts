@@ -1,6 +1,7 @@
 // The report's comparison section: a forest plot of ratios B/A with their 95% intervals, one row
 // per matched pair and metric, on a log axis with a rule at 1 (no difference).
 import type { TopLevelSpec } from "vega-lite";
+import { WIDTH } from "./charts";
 import { METRIC_INFO } from "../compare/metrics";
 import type { CompareResult } from "../compare/run";
 
@@ -32,7 +33,7 @@ export function forestSpec(r: CompareResult): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `Median ratio B/A with 95% bootstrap intervals (A: ${r.baseline}; right of 1: B slower)`,
-    width: 560, height: Math.max(60, 26 * values.length),
+    width: WIDTH - 160, height: Math.max(60, 26 * values.length),
     data: { values },
     encoding: { y: { field: "row", type: "nominal", title: null, sort: null, axis: { labelLimit: 420 } } },
     layer: [

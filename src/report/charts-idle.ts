@@ -1,6 +1,7 @@
 // The idle experiment's chart: the share of probes that found no warm instance against how long
 // the function was left idle, with each share's 95% Wilson interval as a bar. One line a run.
 import type { TopLevelSpec } from "vega-lite";
+import { WIDTH } from "./charts";
 import type { IdleSummaryJson } from "../workload/idle-summary";
 
 /** The unit the x axis counts in: the largest that keeps the idle times at 1 or more. */
@@ -27,7 +28,7 @@ export function idleSpec(runs: { label: string; idle: IdleSummaryJson }[]): TopL
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: "Cold-start share against idle time", subtitle: "probes that found no warm instance; bars: 95% Wilson interval, labelled with the probes' n" },
-    width: 560, height: 260,
+    width: WIDTH - 160, height: 260,
     data: { values },
     transform: [{ calculate: "'n=' + datum.n", as: "label" }],
     encoding: {

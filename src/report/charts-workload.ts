@@ -4,8 +4,10 @@
 // burst's latency distribution, above its cold-start count.
 import type { TopLevelSpec } from "vega-lite";
 import type { Run } from "../runs/load";
+import { WIDTH as FULL } from "./charts";
 
-const WIDTH = 560;
+/** Room on the right for the legends. */
+const WIDTH = FULL - 160;
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 const shapeOf = (run: Run) => run.summary.workload.toJson()?.workload.shape;
@@ -29,6 +31,9 @@ export function timeSeriesSpec(run: Run): TopLevelSpec {
   return {
     $schema: SCHEMA,
     title: `${run.label}: latency and rate over time`,
+    // Each panel its own colours: the latency panel pins its domain to p50/p99/cold starts, which
+    // would leave the rate panel's series unmapped (and undrawn) under a shared scale.
+    resolve: { scale: { color: "independent", strokeDash: "independent" }, legend: { color: "independent", strokeDash: "independent" } },
     vconcat: [
       {
         width: WIDTH, height: 220,
@@ -53,9 +58,10 @@ export function timeSeriesSpec(run: Run): TopLevelSpec {
         data: { values: rate },
         mark: { type: "line", interpolate: "step-after" },
         encoding: {
-          x, y: { field: "perSecond", type: "quantitative", title: "calls a second" },
+          // Headroom above the highest rate, so a steady run's line is not drawn on the frame.
+          x, y: { field: "perSecond", type: "quantitative", title: "calls a second", scale: { domainMin: 0, domainMax: 1.15 * Math.max(1, ...rate.map((r) => r.perSecond)) } },
           color: { field: "series", type: "nominal", title: null },
-          strokeDash: { field: "series", type: "nominal", legend: null },
+          strokeDash: { field: "series", type: "nominal", title: null },
         },
       },
     ],

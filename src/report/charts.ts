@@ -18,7 +18,8 @@ const AXIS = 90;
 /** Panels of a faceted chart in a row, and the gap between them. */
 const COLUMNS = 2;
 const GAP = 30;
-const WIDTH = PAGE_WIDTH - AXIS;
+/** The plot width of a chart that fills the page. */
+export const WIDTH = PAGE_WIDTH - AXIS;
 
 /** Runs that get a CDF panel each; with more, runs share one panel per function. */
 export const PANEL_PER_RUN_UP_TO = 4;
