@@ -1,6 +1,7 @@
 // The README's runnable examples: its `sh` blocks, and the `$ ` commands of its output blocks, in
 // order, with the line each starts on. A block whose fence has `<!-- readme-test: skip -->` on the
-// line before (it needs real AWS, Docker or the Pulumi CLI) is left out.
+// line before (it needs real AWS, Docker or the Pulumi CLI) is left out. In an output block,
+// `$ echo $?` followed by a number sets the exit code expected of the command before it.
 export const SKIP_MARKER = "<!-- readme-test: skip -->";
 
 export interface Example {
@@ -30,7 +31,20 @@ export function readmeExamples(text: string): Example[] {
       examples.push({ line: start + 1, kind: "sh", script: body.join("\n"), expectCode: 0 });
     } else if ((lang === "" || lang === "console") && body[0]?.startsWith("$ ")) {
       const expectCode = expectedCode(body);
-      for (const l of body) if (l.startsWith("$ ")) examples.push({ line: start + 1, kind: "command", script: l.slice(2), expectCode });
+      let previous: Example | undefined;
+      for (let j = 0; j < body.length; j++) {
+        const l = body[j];
+        if (!l.startsWith("$ ")) continue;
+        // `$ echo $?` then a number shows the exit code of the command before it: that is its
+        // expected code, and the echo itself is not run (it would only see its own shell's).
+        const shown = /^\d+$/.exec(body[j + 1] ?? "");
+        if (l.trim() === "$ echo $?" && previous && shown) {
+          previous.expectCode = Number(shown[0]);
+          continue;
+        }
+        previous = { line: start + 1, kind: "command", script: l.slice(2), expectCode };
+        examples.push(previous);
+      }
     }
   }
   return examples;

@@ -76,15 +76,19 @@ describe("README examples", function () {
     if (copy) fs.rmSync(copy, { recursive: true, force: true });
   });
 
-  it("finds the examples, honours the skip marker, and reads expected exit codes", () => {
+  it("finds the examples, honours the skip marker, and reads expected exit codes (also from `$ echo $?`)", () => {
     const text = ["```sh", "echo a", "```", SKIP_MARKER, "```sh", "pulumi up", "```", "```",
       "$ npx lambda-bench validate examples/bad.yaml", "x:1:1: bad", "1 error", "```", "```yaml", "a: 1", "```",
-      "```", "$ npx lambda-bench invoke ae", "lambda-bench: function ae not found", "```", "```", "$ npx lambda-bench plan --bogus", "error: unknown option", "```"].join("\n");
+      "```", "$ npx lambda-bench invoke ae", "lambda-bench: function ae not found", "```", "```", "$ npx lambda-bench plan --bogus", "error: unknown option", "```",
+      "```", "$ npx lambda-bench compare a b --fail-if-slower 5%", "no difference shown", "$ echo $?", "0",
+      "$ npx lambda-bench compare b a --fail-if-slower 5%", "lambda-bench: slower", "$ echo $?", "1", "```"].join("\n");
     assert.deepEqual(readmeExamples(text), [
       { line: 1, kind: "sh", script: "echo a", expectCode: 0 },
       { line: 8, kind: "command", script: "npx lambda-bench validate examples/bad.yaml", expectCode: 1 },
       { line: 16, kind: "command", script: "npx lambda-bench invoke ae", expectCode: 1 },
       { line: 20, kind: "command", script: "npx lambda-bench plan --bogus", expectCode: 2 },
+      { line: 24, kind: "command", script: "npx lambda-bench compare a b --fail-if-slower 5%", expectCode: 0 },
+      { line: 24, kind: "command", script: "npx lambda-bench compare b a --fail-if-slower 5%", expectCode: 1 },
     ]);
   });
 
