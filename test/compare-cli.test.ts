@@ -167,6 +167,19 @@ describe("compare and report on run files", function () {
     assert.match(r.out, /\n== compare: against .*a\.jsonl\nA: aes 1024 MB/);
   });
 
+  it("report compares only runs of one benchmark: hello's run beside aes's gets no comparison", async () => {
+    const hello = path.join(dir, "hello.jsonl");
+    writeRun(hello, "hello", 1024, 10, 4);
+    const html = path.join(dir, "mixed.html");
+    const r = await cli(["report", hello, a, "--html", html]);
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /== compare:/);
+    assert.doesNotMatch(fs.readFileSync(html, "utf8"), /data-chart="compare-forest"/);
+    // `compare`, asked for it by name, still sets them against each other.
+    const c = await cli(["compare", hello, a]);
+    assert.match(c.out, /^ *B is [\d.]+x \[[\d.]+, [\d.]+\] slower than A$/m);
+  });
+
   it("usage errors exit 2", async () => {
     const r = await cli(["compare", a, b, "--metric", "speed"]);
     assert.equal(r.code, 2);

@@ -45,8 +45,15 @@ function pooled(runs: LoadedRun[], metric: CompareMetric): Sample {
   return sampleOf(runs.flatMap((r) => r.samples.get(metric)!.clusters.map((c) => c.slice())));
 }
 
+/** True when every run of a pair is of one benchmark. */
+const oneBenchmark = (p: { a: LoadedRun[]; b: LoadedRun[] }) => new Set([...p.a, ...p.b].map((r) => r.run.benchmark)).size === 1;
+
+/**
+ * Each later input against the first. With `sameBenchmark` (what `report` asks for: it compares
+ * whatever it is given, so it keeps only like with like), pairs of different benchmarks are left out.
+ */
 export async function compareInputs(
-  inputs: string[], metrics: readonly CompareMetric[], o: CompareOptions & { warn?: (m: string) => void } = {},
+  inputs: string[], metrics: readonly CompareMetric[], o: CompareOptions & { warn?: (m: string) => void; sameBenchmark?: boolean } = {},
 ): Promise<CompareResult> {
   const [first, ...rest] = inputs;
   const base = await loadSide(first, metrics, o.warn);
@@ -54,8 +61,9 @@ export async function compareInputs(
   for (const input of rest) {
     const other = await loadSide(input, metrics, o.warn);
     const { pairs, unmatched } = matchRuns(base, other);
-    if (unmatched.length) result.unmatched.push({ input, runs: unmatched });
+    if (unmatched.length && !o.sameBenchmark) result.unmatched.push({ input, runs: unmatched });
     for (const p of pairs) {
+      if (o.sameBenchmark && !oneBenchmark(p)) continue;
       const label = (runs: LoadedRun[]) => p.key || runs[0].run.label;
       const prov = (runs: LoadedRun[]) => runs[0].run.provenance;
       result.pairs.push({

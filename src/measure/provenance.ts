@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { GetFunctionCommand, type FunctionConfiguration, type LambdaClient } from "@aws-sdk/client-lambda";
 import { callerAccount } from "../aws/sts";
+import { closedWorkload } from "../workload/closed";
 import type { Workload } from "./record";
 
 export const PROVENANCE_SCHEMA = 1;
@@ -229,7 +230,7 @@ export function provenanceOf(
   return collectProvenance({
     lambda: run.client, endpoint: o.endpoint, region: run.region, benchmark: run.benchmark,
     functionName: run.target.functionName, qualifier: run.target.qualifier ?? null, configuration: run.configuration,
-    payload: run.plan.payload, workload: extra.workload ?? { shape: "closed" }, seed: extra.seed ?? null,
+    payload: run.plan.payload, workload: extra.workload ?? closedWorkload(run.plan), seed: extra.seed ?? null,
     plan: { invocations: run.plan.invocations, concurrency: run.plan.concurrency, cold: run.plan.cold, ...extra.plan },
     command: commandLine(cmd as { parent?: unknown; rawArgs?: string[] }), startedAt: new Date(),
   });

@@ -24,8 +24,9 @@ export function registerReport(program: Command, io: Io): void {
       try {
         const warn = (m: string) => io.err(`lambda-bench: warning: ${m}\n`);
         loaded = await loadRuns(inputs, { warn });
-        // Two or more inputs: each later one against the first, as `compare` does (warnings said once).
-        if (inputs.length > 1) comparison = await compareInputs(inputs, ["duration", "client"], {});
+        // Two or more inputs: each later one against the first, as `compare` does, but only runs of
+        // one benchmark against each other (hello against aes says nothing).
+        if (inputs.length > 1) comparison = await compareInputs(inputs, ["duration", "client"], { sameBenchmark: true });
       } catch (err) {
         if (err instanceof ReportInputError) throw new UserError(err.message);
         throw err;
