@@ -168,6 +168,26 @@ export interface ParseOptions {
  * With `requestId`, a REPORT for any other request is rejected as well.
  */
 export function parseReport(tail: string, requestId?: string, opts: ParseOptions = {}): ReportMetrics | undefined {
+  // The common tail, read without splitting it into lines: the text REPORT is the last line (only
+  // a final newline after it), no \r in it, and no line of the tail starts an INIT_REPORT or a JSON
+  // record. Anything else takes the full reading below, which gives the same answer on this case.
+  const at = tail.lastIndexOf(TEXT_PREFIX);
+  if (at >= 0 && (at === 0 || tail.charCodeAt(at - 1) === 10)) {
+    const nl = tail.indexOf("\n", at);
+    const end = nl < 0 ? tail.length : nl;
+    if ((nl < 0 || nl === tail.length - 1) && tail.indexOf("\r", at) < 0 && !tail.startsWith("{") && !tail.includes("\n{") &&
+      !tail.startsWith(INIT_PREFIX) && !tail.includes("\nINIT_REPORT ")) {
+      const report = parseText(tail.slice(at, end));
+      if (!report || (requestId !== undefined && report.requestId !== requestId)) return undefined;
+      if (report.status === "timeout" && opts.timeoutMs !== undefined) report.billedMs = opts.timeoutMs;
+      return report;
+    }
+  }
+  return parseReportLines(tail, requestId, opts);
+}
+
+/** parseReport's full reading, line by line (exported for the test that holds the fast path to it). */
+export function parseReportLines(tail: string, requestId?: string, opts: ParseOptions = {}): ReportMetrics | undefined {
   const lines = tail.split("\n").map((l) => l.replace(/\r$/, ""));
   let i = lines.length - 1;
   while (i >= 0 && trailing(lines[i])) i--;

@@ -44,7 +44,9 @@ export const EXACT_UP_TO = 10_000;
 export class Metric {
   // The JS (not WebAssembly) implementation, whose counts can be walked index by index. 32-bit
   // counts: a fixed ~100-200 KB a histogram whatever N is, and faster to record than "packed".
-  private readonly hist = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3 }) as hdr.JsHistogram;
+  // Built only when the exact values are dropped (then filled with them): a run of up to
+  // EXACT_UP_TO values never needs it, and never pays for recording into it.
+  private hist: hdr.JsHistogram | undefined;
   private n = 0;
   private sum = 0;
   private minScaled = Infinity;
@@ -64,15 +66,19 @@ export class Metric {
 
   record(value: number): void {
     const scaled = Math.max(0, Math.round(value * this.scale));
-    this.hist.recordValue(scaled);
     this.n++;
     if (this.exact) {
-      if (this.n > this.exactUpTo) this.exact = null;
-      else {
+      if (this.n > this.exactUpTo) {
+        const hist = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3 }) as hdr.JsHistogram;
+        for (const v of this.exact) hist.recordValue(v);
+        this.hist = hist;
+        this.exact = null;
+      } else {
         if (this.exact.length > 0 && scaled < this.exact[this.exact.length - 1]) this.sorted = false;
         this.exact.push(scaled);
       }
     }
+    this.hist?.recordValue(scaled);
     this.sum += scaled;
     if (scaled < this.minScaled) this.minScaled = scaled;
     if (scaled > this.maxScaled) this.maxScaled = scaled;
@@ -102,13 +108,14 @@ export class Metric {
       const exact = this.exact;
       return ranks.map((r) => this.unscale(exact[Math.min(this.n, Math.max(1, r)) - 1]));
     }
+    const hist = this.hist!;
     const order = ranks.map((r, i) => ({ r: Math.min(this.n, Math.max(1, r)), i })).sort((a, b) => a.r - b.r);
     const out = new Array<number>(ranks.length);
     let index = -1;
     let seen = 0;
     for (const { r, i } of order) {
-      while (seen < r) seen += this.hist.getCountAtIndex(++index);
-      const v = Math.min(this.maxScaled, Math.max(this.minScaled, this.hist.valueFromIndex(index)));
+      while (seen < r) seen += hist.getCountAtIndex(++index);
+      const v = Math.min(this.maxScaled, Math.max(this.minScaled, hist.valueFromIndex(index)));
       out[i] = this.unscale(r === this.n ? this.maxScaled : r === 1 ? this.minScaled : v);
     }
     return out;
