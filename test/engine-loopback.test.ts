@@ -220,6 +220,8 @@ describe("engine against a loopback Invoke server", function () {
         [["--rate", "5", "-n", "5", "--cold", "1"], /--cold applies to the closed loop/],
         [["--trace", path.join(dir, "missing.csv")], /missing\.csv: cannot read \(ENOENT\)/],
         [["--minutes", "1-2"], /--minutes applies to --trace/],
+        [["--connections", "4"], /--connections applies to open workloads/],
+        [["--rate", "5", "-n", "5", "--connections", "0"], /--connections/],
       ];
       for (const [args, re] of bad) {
         const r = await measureCli(...args);

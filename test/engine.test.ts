@@ -12,7 +12,7 @@ import { parseTrace, TraceSchedule } from "../src/workload/trace";
 interface Sent { scheduledAt: number; sentAt: number; lag: number; burst: number | null }
 
 /** An engine whose calls stay in flight until the test settles them. */
-function harness(maxInFlight = Infinity) {
+function harness(maxInFlight = Infinity, connections?: number) {
   const clock = new FakeClock();
   const sent: Sent[] = [];
   const dropped: number[] = [];
@@ -20,7 +20,7 @@ function harness(maxInFlight = Infinity) {
   const engine = new Engine(clock, (scheduledAt, sentAt, burst) => {
     sent.push({ scheduledAt, sentAt, lag: sentAt - scheduledAt, burst });
     return new Promise<void>((resolve) => open.push(resolve));
-  }, { maxInFlight, onDrop: (at) => dropped.push(at) });
+  }, { maxInFlight, connections, onDrop: (at) => dropped.push(at) });
   const settleAll = async () => {
     while (open.length) open.shift()!();
     await Promise.resolve();
@@ -108,6 +108,34 @@ describe("engine (fake clock)", () => {
     await h.settleAll();
     await run;
     assert.equal(h.engine.sent + h.engine.dropped, 8);
+  });
+
+  it("with K connections busy a due call waits and goes out when one frees, late, its lag recorded; past M it is dropped", async () => {
+    const h = harness(4, 2);
+    let done = false;
+    const run = h.engine.runOpen(new OpenSchedule({ rate: 100, arrivals: "uniform", seed: 1, count: 6 })).then(() => { done = true; });
+    h.clock.advanceTo(40);
+    // 0 and 10 went out; 20 and 30 wait (2 out + 2 waiting = M = 4); 40 is dropped.
+    assert.deepEqual(h.sent.map((s) => s.scheduledAt), [0, 10]);
+    assert.deepEqual(h.dropped, [40]);
+    assert.equal(h.engine.peakInFlight, 4);
+    h.clock.advanceTo(45);
+    h.open.shift()!();
+    await Promise.resolve();
+    await Promise.resolve();
+    // The oldest waiting call (due at 20) left the moment a connection freed, 25 ms late.
+    assert.deepEqual(h.sent.slice(2), [{ scheduledAt: 20, sentAt: 45, lag: 25, burst: null }]);
+    assert.equal(h.engine.inFlight, 2);
+    h.clock.advanceTo(50);
+    // Due at 50: 2 out and 1 waiting (30), so it waits too, behind 30.
+    assert.equal(h.sent.length, 3);
+    while (!done) {
+      await h.settleAll();
+      await Promise.resolve();
+    }
+    await run;
+    assert.deepEqual(h.sent.map((s) => [s.scheduledAt, s.sentAt]), [[0, 0], [10, 10], [20, 45], [30, 50], [50, 50]]);
+    assert.equal(h.engine.sent + h.engine.dropped, 6);
   });
 
   it("the closed loop keeps C in flight, scheduling each call when a slot frees", async () => {

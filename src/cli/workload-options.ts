@@ -19,6 +19,7 @@ export interface WorkloadOptions {
   arrivals: Arrivals;
   seed: number;
   maxInFlight: number;
+  connections?: number;
   ramp?: string;
   burst?: number;
   every?: string;
@@ -54,6 +55,8 @@ export function withWorkloadOptions(cmd: Command): Command {
     .addOption(new Option("--arrivals <kind>", "open loop and trace: spacing of the calls").choices(["uniform", "poisson"]).default("uniform"))
     .option("--seed <S>", "seed of the Poisson, exp: and trace arrivals", positiveInt("--seed", 0), DEFAULT_SEED)
     .option("--max-in-flight <M>", "open workloads: a call due while M are in flight is dropped, never queued", positiveInt("--max-in-flight"), DEFAULT_MAX_IN_FLIGHT)
+    .option("--connections <K>", "open workloads: at most K calls out at once (default: --max-in-flight); a call due while all " +
+      "K are busy is sent when one frees, its lag recorded", positiveInt("--connections"))
     .option("--ramp <stages>", "k6-style ramp of the rate: 30s:10,60s:200 (reach 10/s over 30 s, then 200/s over 60 s)")
     .option("--burst <B>", "bursts of B calls at once (with --every)", positiveInt("--burst"))
     .option("--every <T>", "gap between bursts: 10s, a list stepped through (1s,10s,60s), or exp:MEAN")
@@ -81,7 +84,10 @@ export function scheduleOf(o: WorkloadOptions, n: number | undefined, cold: numb
   if (shape !== "burst") misplaced([["every", "--every"], ["bursts", "--bursts"]], "--burst");
   if (shape !== "trace") misplaced([["traceFunction", "--trace-function"], ["traceRow", "--trace-row"], ["minutes", "--minutes"]], "--trace");
   if (shape !== "trace" && o.speedup !== 1) throw new UserError("--speedup applies to --trace", 2);
-  if (shape === undefined) return undefined;
+  if (shape === undefined) {
+    if (o.connections !== undefined) throw new UserError("--connections applies to open workloads (--rate, --ramp, --burst, --trace)", 2);
+    return undefined;
+  }
   if (cold > 0) throw new UserError(`--cold applies to the closed loop (-n/-c), not to --${shape}`, 2);
   if (shape !== "rate" && n !== undefined) throw new UserError(`-n applies to the closed loop and --rate, not to --${shape}`, 2);
   try {

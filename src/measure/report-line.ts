@@ -67,9 +67,21 @@ function complete(m: Partial<ReportMetrics>): m is ReportMetrics {
 }
 
 function parseText(line: string): ReportMetrics | undefined {
-  const fields = line.slice(TEXT_PREFIX.length).split("\t").map((f) => f.trim()).filter((f) => f);
-  const m: Partial<ReportMetrics> = { requestId: fields.shift() };
-  for (const field of fields) {
+  // The tab-separated fields, each trimmed, empty ones skipped; the first is the request id. Walked
+  // in place rather than split into arrays: this runs once a call.
+  const m: Partial<ReportMetrics> = { requestId: undefined };
+  let first = true;
+  for (let pos = TEXT_PREFIX.length; pos <= line.length;) {
+    let tab = line.indexOf("\t", pos);
+    if (tab < 0) tab = line.length;
+    const field = line.slice(pos, tab).trim();
+    pos = tab + 1;
+    if (!field) continue;
+    if (first) {
+      m.requestId = field;
+      first = false;
+      continue;
+    }
     const colon = field.indexOf(": ");
     if (colon < 0) return undefined;
     const store = TEXT_FIELDS[field.slice(0, colon)];

@@ -5,6 +5,10 @@
 // is dropped (reported through onDrop with its scheduled time), never queued. The closed loop
 // (`runClosed`) schedules each call when a slot frees. Per call the engine allocates nothing of
 // its own: the send's promise is chained to two bound methods.
+// `connections` caps the calls out at once below `maxInFlight` (open workloads): a due call that
+// finds every connection busy waits in the engine, in order, and goes out the moment one frees,
+// its lag (sent minus scheduled) recorded: sent late, never silently delayed. Waiting calls count
+// as in flight, so a call due while `maxInFlight` are out or waiting is still dropped.
 import type { Clock } from "./clock";
 import type { Schedule } from "./schedule";
 
@@ -14,13 +18,16 @@ export type Send = (scheduledAt: number, sentAt: number, burst: number | null) =
 export interface EngineOptions {
   /** Calls in flight at most before due calls are dropped (open workloads). */
   maxInFlight: number;
+  /** Calls out at once at most (default: maxInFlight); due calls beyond it wait and go late. */
+  connections?: number;
   onDrop?: (scheduledAt: number, burst: number | null) => void;
   signal?: AbortSignal;
 }
 
 export class Engine {
+  /** Calls sent and not yet done. */
   inFlight = 0;
-  /** The most calls in flight at once. */
+  /** The most calls in flight at once (sent, or due and waiting for a connection). */
   peakInFlight = 0;
   sent = 0;
   dropped = 0;
@@ -44,6 +51,14 @@ export class Engine {
     this.complete();
   };
   private readonly tick = () => this.pump();
+  /** Due calls waiting for a connection: scheduled times and bursts, oldest first from `head`. */
+  private waitingAt: number[] = [];
+  private waitingBurst: (number | null)[] = [];
+  private head = 0;
+
+  private get waiting(): number {
+    return this.waitingAt.length - this.head;
+  }
 
   constructor(private readonly clock: Clock, private readonly send: Send, private readonly opts: EngineOptions) {
     // An abort between two far-apart sends (bursts minutes apart) ends the run now, not at the next one.
@@ -64,7 +79,7 @@ export class Engine {
 
   private launch(scheduledAt: number, now: number, burst: number | null): void {
     this.inFlight++;
-    if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
+    if (this.inFlight + this.waiting > this.peakInFlight) this.peakInFlight = this.inFlight + this.waiting;
     this.sent++;
     let p: Promise<unknown>;
     try {
@@ -82,11 +97,29 @@ export class Engine {
       this.launch(this.clock.now(), this.clock.now(), null);
       return;
     }
+    if (this.waiting > 0) {
+      if (this.stopped) this.clearWaiting();
+      else {
+        const i = this.head++;
+        const at = this.waitingAt[i];
+        const burst = this.waitingBurst[i];
+        if (this.head === this.waitingAt.length) this.clearWaiting();
+        this.launch(at, this.clock.now(), burst);
+        return;
+      }
+    }
     this.settleIfDone();
   }
 
+  /** Forgets the waiting calls (all sent, or the run stopped: unsent, like the rest of the schedule). */
+  private clearWaiting(): void {
+    this.waitingAt = [];
+    this.waitingBurst = [];
+    this.head = 0;
+  }
+
   private settleIfDone(): void {
-    if (this.inFlight === 0 && (this.stopped || (this.nextAt === Infinity && this.closedLeft === 0))) {
+    if (this.inFlight === 0 && this.waiting === 0 && (this.stopped || (this.nextAt === Infinity && this.closedLeft === 0))) {
       const f = this.finish;
       this.finish = undefined;
       f?.();
@@ -104,9 +137,13 @@ export class Engine {
         this.timer = this.clock.at(due, this.tick);
         return;
       }
-      if (this.inFlight >= this.opts.maxInFlight) {
+      if (this.inFlight + this.waiting >= this.opts.maxInFlight) {
         this.dropped++;
         this.opts.onDrop?.(due, s.burst);
+      } else if (this.inFlight >= (this.opts.connections ?? Infinity)) {
+        this.waitingAt.push(due);
+        this.waitingBurst.push(s.burst);
+        if (this.inFlight + this.waiting > this.peakInFlight) this.peakInFlight = this.inFlight + this.waiting;
       } else {
         this.launch(due, now, s.burst);
       }

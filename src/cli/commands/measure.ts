@@ -39,6 +39,7 @@ export function registerMeasure(program: Command, io: Io): void {
       }
       const run = await prepare(name, o, undefined);
       run.plan.maxInFlight = o.maxInFlight;
+      run.plan.connections = o.connections;
       run.plan.warmup = o.warmup;
       const provenance = await provenanceOf(run, o, cmd, {
         workload: first?.workload ?? closedWorkload(run.plan),
@@ -49,8 +50,8 @@ export function registerMeasure(program: Command, io: Io): void {
       const stop = interruptible(() => out?.close());
       const perRepetition = first ? first.total ?? 0 : o.n;
       const progress = progressOf(io, run.benchmark, o.repeat * (o.warmup + perRepetition));
-      // An open workload keeps a connection for every call in flight, up to --max-in-flight.
-      const invoker = run.invoker(first ? Math.max(o.c, o.maxInFlight) : o.c);
+      // An open workload keeps a connection for every call out at once: --connections, else up to --max-in-flight.
+      const invoker = run.invoker(first ? Math.max(o.c, o.connections ?? o.maxInFlight) : o.c);
       const all = new RunSummary();
       let result: MeasureResult | undefined;
       try {
@@ -60,15 +61,14 @@ export function registerMeasure(program: Command, io: Io): void {
             retry: run.retry,
             signal: anySignal(stop.signal, out?.signal),
             configuration: run.configuration,
+            // Every repetition folds into the one summary (each record once: it is the hot path).
+            summary: all,
             onRecord: (r) => {
               r.repetition = repetition;
-              all.add(r);
               out?.write(r);
               progress.record(r);
             },
           });
-          const peak = result.summary.workload.maxInFlight;
-          if (peak !== null) all.workload.maxInFlight = Math.max(all.workload.maxInFlight ?? 0, peak);
         }
       } finally {
         invoker.close();
