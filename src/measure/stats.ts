@@ -58,20 +58,29 @@ export class Metric {
   private exact: number[] | null = [];
   private sorted = true;
   private readonly exactUpTo: number;
+  /** Values recorded before the histogram is built; `replayed` of them are in it so far. */
+  private readonly half: number;
+  private replayed = 0;
 
   constructor(private readonly scale: number, opts: { exactUpTo?: number } = {}) {
     this.decimals = Math.max(0, Math.round(Math.log10(scale)));
     this.exactUpTo = opts.exactUpTo ?? EXACT_UP_TO;
+    this.half = Math.floor(this.exactUpTo / 2);
   }
 
   record(value: number): void {
     const scaled = Math.max(0, Math.round(value * this.scale));
     this.n++;
     if (this.exact) {
+      // Past half of `exactUpTo` the histogram is built and filled as well: each new value goes in,
+      // and one of the first half's with it, so it holds every value by the time the exact ones
+      // are dropped (a one-off replay of them all then would stall a run for ~30 ms).
+      if (this.n > this.half) {
+        this.hist ??= hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3 }) as hdr.JsHistogram;
+        if (this.replayed < this.half) this.hist.recordValue(this.exact[this.replayed++]);
+      }
       if (this.n > this.exactUpTo) {
-        const hist = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3 }) as hdr.JsHistogram;
-        for (const v of this.exact) hist.recordValue(v);
-        this.hist = hist;
+        this.finishReplay();
         this.exact = null;
       } else {
         if (this.exact.length > 0 && scaled < this.exact[this.exact.length - 1]) this.sorted = false;
@@ -82,6 +91,12 @@ export class Metric {
     this.sum += scaled;
     if (scaled < this.minScaled) this.minScaled = scaled;
     if (scaled > this.maxScaled) this.maxScaled = scaled;
+  }
+
+  /** Puts the rest of the first half's values into the histogram (before they are dropped or reordered). */
+  private finishReplay(): void {
+    if (!this.hist || !this.exact) return;
+    while (this.replayed < this.half) this.hist.recordValue(this.exact[this.replayed++]);
   }
 
   get count(): number {
@@ -102,6 +117,7 @@ export class Metric {
   valuesAtRanks(ranks: readonly number[]): number[] {
     if (this.exact) {
       if (!this.sorted) {
+        this.finishReplay();
         this.exact.sort((a, b) => a - b);
         this.sorted = true;
       }
