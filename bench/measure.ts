@@ -86,10 +86,26 @@ async function raw(endpoint: string, n: number, c: number, sign = false): Promis
   agent.destroy();
 }
 
-/** The same loop on undici's Pool.dispatch, unsigned, reading each body and nothing else. */
-async function rawUndici(endpoint: string, n: number, c: number): Promise<void> {
+/**
+ * The same loop on undici's Pool.dispatch, reading each body and nothing else. Unsigned; with
+ * `signed`, every request carries the headers measure sends (a SigV4 signature made once, so the
+ * same bytes go over the wire and the server parses the same request, with no signing work).
+ */
+async function rawUndici(endpoint: string, n: number, c: number, signed = false): Promise<void> {
   const pool = new Pool(endpoint, { connections: c, pipelining: 1 });
-  const request = { method: "POST" as const, path: `/2015-03-31/functions/${FN}/invocations`, body: Buffer.from("{}"), headers: ["x-amz-log-type", "Tail"] };
+  const url = new URL(endpoint);
+  const path = `/2015-03-31/functions/${FN}/invocations`;
+  const body = Buffer.from("{}");
+  let headers = ["x-amz-log-type", "Tail"];
+  if (signed) {
+    const client = new LambdaClient({ region: "us-east-1" });
+    const signer = new SignatureV4({ credentials: client.config.credentials, region: "us-east-1", service: "lambda", sha256: client.config.sha256 });
+    headers = Object.entries((await signer.sign({
+      method: "POST", protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path, query: {}, body,
+      headers: { host: url.host, "content-type": "application/octet-stream", "x-amz-log-type": "Tail" },
+    })).headers).flat();
+  }
+  const request = { method: "POST" as const, path, body, headers };
   const one = () => new Promise<void>((resolve, reject) => {
     pool.dispatch(request, {
       onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: () => resolve(), onResponseError: (_c, err) => reject(err),
@@ -125,7 +141,7 @@ async function client(mode: string, endpoint: string, n: number, c: number, out:
   const { run } = mode === "lambda-bench" ? await import("../src/cli/main") : { run: undefined };
   const t = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
-  if (mode === "undici") await rawUndici(endpoint, n, c);
+  if (mode === "undici" || mode === "undici-signed") await rawUndici(endpoint, n, c, mode === "undici-signed");
   else if (!run) await raw(endpoint, n, c, mode === "signed");
   else await lambdaBench(run, endpoint, n, c, out);
   const loopMs = Number(process.hrtime.bigint() - t) / 1e6;
@@ -162,6 +178,7 @@ async function main(): Promise<void> {
     raw: () => runChild(process.execPath, [__filename, "client", "raw", endpoint, String(N), String(C), "/dev/null"], env),
     signed: () => runChild(process.execPath, [__filename, "client", "signed", endpoint, String(N), String(C), "/dev/null"], env),
     undici: () => runChild(process.execPath, [__filename, "client", "undici", endpoint, String(N), String(C), "/dev/null"], env),
+    "undici-signed": () => runChild(process.execPath, [__filename, "client", "undici-signed", endpoint, String(N), String(C), "/dev/null"], env),
     boto3: () => runChild("python3", ["-c", BOTO3, endpoint, String(N), String(C)]),
   };
   // BENCH_WAYS=lambda-bench,undici for the closed loop against its bare transport only.

@@ -144,4 +144,21 @@ describe("REPORT parser", () => {
       assert.deepEqual(parseReport(t), parseReportLines(t));
     }), { numRuns: 3000 });
   });
+
+  it("reads a field's number and unit as the pattern /^(\\d+(?:\\.\\d+)?) ?(\\w+)$/ does", () => {
+    const chars = (xs: string[], max: number) => fc.array(fc.constantFrom(...xs), { maxLength: max }).map((cs) => cs.join(""));
+    const value = fc.oneof(
+      chars(["1", "2", "0", "9", ".", " ", "m", "s", "M", "B", "_", "-", "x"], 9),
+      fc.tuple(chars(["1", "0", "9"], 3), fc.constantFrom("", ".", ".5", "5."), chars(["3", "."], 2), fc.constantFrom("", " ", "  "),
+        fc.constantFrom("ms", "MB", "m", "3ms", "ms_", "", "MB "), fc.constantFrom("", " ")).map((p) => p.join("")),
+    );
+    fc.assert(fc.property(value, fc.constantFrom("ms", "MB"), (v, unit) => {
+      // The field's value reaches the number reader trimmed.
+      const match = /^(\d+(?:\.\d+)?) ?(\w+)$/.exec(v.trim());
+      const expected = match && match[2] === unit ? Number(match[1]) : undefined;
+      const line = `REPORT RequestId: ${ID}\tDuration: ${unit === "ms" ? v : "1 ms"}\tBilled Duration: 2 ms\tMemory Size: ${unit === "MB" ? v : "128 MB"}\tMax Memory Used: 9 MB`;
+      const got = parseReport(line, ID);
+      assert.equal(unit === "ms" ? got?.durationMs : got?.memoryMb, expected);
+    }), { numRuns: 5000 });
+  });
 });
