@@ -136,6 +136,7 @@ async function main(): Promise<void> {
       if (r.target <= held) {
         console.log(verdict(`${r.target}/s achieved/target`, ratio, 0.99, { higherIsBetter: true, digits: 4 }));
         console.log(verdict(`${r.target}/s lag p99`, r.lagP99 ?? Infinity, 2, { unit: " ms", digits: 3 }));
+        if (!holds) console.log(`----  ${r.target}/s: lambda-bench CANNOT HOLD this rate here (achieved ${(100 * ratio).toFixed(1)}%, lag p99 ${f(r.lagP99, 1)} ms, dropped ${r.dropped})`);
       } else {
         console.log(`----  ${r.target}/s is above min(10000/s, 80% of the bare limit ${limit.perSecond.toFixed(0)}/s): no target; ` +
           (holds ? "it held anyway" : `it CANNOT HOLD this rate here (achieved ${(100 * ratio).toFixed(1)}%, lag p99 ${f(r.lagP99, 1)} ms, dropped ${r.dropped})`));
