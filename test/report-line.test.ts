@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { parseReport } from "../src/measure/report-line";
+import fc from "fast-check";
+import { parseReport, parseReportLines } from "../src/measure/report-line";
 
 const ID = "8f5f2b1e-7c3d-4a1b-9e0f-1234567890ab";
 
@@ -122,5 +123,42 @@ describe("REPORT parser", () => {
     // Malformed values make the line not a REPORT.
     assert.equal(parseReport(real.replace("1.00 ms", "fast"), ID), undefined);
     assert.equal(parseReport("", ID), undefined);
+  });
+
+  it("reads every tail as the line-by-line reading does (the fast path for the common tail)", () => {
+    const report = (id: string, extra: string) =>
+      `REPORT RequestId: ${id}\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t${extra}`;
+    const line = fc.oneof(
+      fc.constantFrom(ID, "other-id").chain((id) => fc.constantFrom("", "Init Duration: 100.5 ms\t", "Status: timeout\t", "Restore Duration: x ms\t")
+        .map((extra) => report(id, extra))),
+      fc.constantFrom(`START RequestId: ${ID} Version: $LATEST`, `END RequestId: ${ID}`, "", "XRAY TraceId: 1", "hello", "REPORT-ish output",
+        "INIT_REPORT Init Duration: 500.1 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.Unknown",
+        '{"type":"platform.initReport","record":{"phase":"init","metrics":{"durationMs":3}}}', '{"type":"platform.runtimeDone"}',
+        `{"type":"platform.report","record":{"requestId":"${ID}","metrics":{"durationMs":1,"billedDurationMs":2,"memorySizeMB":128,"maxMemoryUsedMB":9}}}`),
+      fc.string({ maxLength: 8 }),
+    );
+    const tail = fc.tuple(fc.array(fc.tuple(line, fc.constantFrom("\n", "\r\n")), { maxLength: 6 }), fc.boolean())
+      .map(([ls, end]) => { const t = ls.map(([l, nl]) => l + nl).join(""); return end ? t : t.replace(/\r?\n$/, ""); });
+    fc.assert(fc.property(tail, fc.constantFrom(undefined, 3000), (t, timeoutMs) => {
+      assert.deepEqual(parseReport(t, ID, { timeoutMs }), parseReportLines(t, ID, { timeoutMs }));
+      assert.deepEqual(parseReport(t), parseReportLines(t));
+    }), { numRuns: 3000 });
+  });
+
+  it("reads a field's number and unit as the pattern /^(\\d+(?:\\.\\d+)?) ?(\\w+)$/ does", () => {
+    const chars = (xs: string[], max: number) => fc.array(fc.constantFrom(...xs), { maxLength: max }).map((cs) => cs.join(""));
+    const value = fc.oneof(
+      chars(["1", "2", "0", "9", ".", " ", "m", "s", "M", "B", "_", "-", "x"], 9),
+      fc.tuple(chars(["1", "0", "9"], 3), fc.constantFrom("", ".", ".5", "5."), chars(["3", "."], 2), fc.constantFrom("", " ", "  "),
+        fc.constantFrom("ms", "MB", "m", "3ms", "ms_", "", "MB "), fc.constantFrom("", " ")).map((p) => p.join("")),
+    );
+    fc.assert(fc.property(value, fc.constantFrom("ms", "MB"), (v, unit) => {
+      // The field's value reaches the number reader trimmed.
+      const match = /^(\d+(?:\.\d+)?) ?(\w+)$/.exec(v.trim());
+      const expected = match && match[2] === unit ? Number(match[1]) : undefined;
+      const line = `REPORT RequestId: ${ID}\tDuration: ${unit === "ms" ? v : "1 ms"}\tBilled Duration: 2 ms\tMemory Size: ${unit === "MB" ? v : "128 MB"}\tMax Memory Used: 9 MB`;
+      const got = parseReport(line, ID);
+      assert.equal(unit === "ms" ? got?.durationMs : got?.memoryMb, expected);
+    }), { numRuns: 5000 });
   });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { medianRanks } from "../src/measure/median-ci";
+import fc from "fast-check";
 import { Metric, rankOf } from "../src/measure/stats";
 import { Rng } from "../src/workload/rng";
 
@@ -127,5 +128,21 @@ describe("integer percentile ranks", () => {
     for (const v of [s.p50!, s.p90!, s.p99!, ...s.p50Ci95!]) assert.ok(values.some((x) => Math.abs(x - v) < 5e-4), `${v} not observed`);
     small.record(1); // the 101st: now the histogram answers, to 0.1%
     assert.ok(Math.abs(small.stat().p50! - values[49]) <= values[49] * 1e-3);
+  });
+
+  it("past the exact values, the histogram holds every value, however often the figures were read on the way", () => {
+    // The histogram is filled from half of exactUpTo on; reading the figures sorts the exact values
+    // in between. Either way the result past exactUpTo is that of a histogram fed every value.
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 5_000_000 }), { minLength: 1, maxLength: 120 }), fc.integer({ min: 0, max: 40 }),
+      fc.array(fc.nat(130), { maxLength: 5 }), (values, exactUpTo, readsAt) => {
+        const m = new Metric(1000, { exactUpTo });
+        const always = new Metric(1000, { exactUpTo: 0 });
+        values.forEach((v, i) => {
+          m.record(v / 1000);
+          always.record(v / 1000);
+          if (readsAt.includes(i)) m.stat();
+        });
+        if (values.length > exactUpTo) assert.deepEqual(m.stat(), always.stat());
+      }), { numRuns: 500 });
   });
 });

@@ -126,45 +126,58 @@ export class HttpInvoker implements Invoker {
   }
 
   private send({ pool, requestPath: path }: Target, headers: string[], payload: Uint8Array): Promise<InvokeResult> {
-    const timeoutMs = this.opts.timeoutMs;
     return new Promise((resolve, reject) => {
-      let status = 0;
-      let h: IncomingHttpHeaders = {};
-      let body: Buffer | undefined;
-      let chunks: Buffer[] | undefined;
-      pool.dispatch({ method: "POST", path, headers, body: payload }, {
-        onRequestStart() {},
-        onResponseStart(_controller, statusCode, headers) {
-          status = statusCode;
-          h = headers;
-        },
-        onResponseData(_controller, chunk) {
-          if (!body) body = chunk;
-          else (chunks ??= [body]).push(chunk);
-        },
-        onResponseEnd() {
-          const payload = chunks ? Buffer.concat(chunks) : body ?? Buffer.alloc(0);
-          const requestId = one(h["x-amzn-requestid"]);
-          if (status >= 400) return reject(httpError(status, h, payload, requestId));
-          const log = one(h["x-amz-log-result"]);
-          resolve({
-            statusCode: status,
-            requestId,
-            functionError: one(h["x-amz-function-error"]),
-            logTail: log ? Buffer.from(log, "base64").toString("utf8") : "",
-            payload,
-          });
-        },
-        onResponseError(_controller, err) {
-          const code = (err as { code?: string }).code;
-          reject(code && TIMEOUT_CODES.has(code) ? new InvokeHttpError("TimeoutError", `no response in ${timeoutMs} ms`, {}) : err);
-        },
-      });
+      pool.dispatch({ method: "POST", path, headers, body: payload }, new ResponseReader(resolve, reject, this.opts.timeoutMs));
     });
   }
 
   close(): void {
     void this.target?.then((t) => t.pool.destroy());
+  }
+}
+
+/** One response, read into an InvokeResult: one object a call, its methods undici's handler. */
+class ResponseReader {
+  private status = 0;
+  private h: IncomingHttpHeaders = {};
+  private body: Buffer | undefined;
+  private chunks: Buffer[] | undefined;
+
+  constructor(
+    private readonly resolve: (r: InvokeResult) => void, private readonly reject: (err: unknown) => void,
+    private readonly timeoutMs: number,
+  ) {}
+
+  onRequestStart(): void {}
+
+  onResponseStart(_controller: unknown, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.status = statusCode;
+    this.h = headers;
+  }
+
+  onResponseData(_controller: unknown, chunk: Buffer): void {
+    if (!this.body) this.body = chunk;
+    else (this.chunks ??= [this.body]).push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const { status, h } = this;
+    const payload = this.chunks ? Buffer.concat(this.chunks) : this.body ?? Buffer.alloc(0);
+    const requestId = one(h["x-amzn-requestid"]);
+    if (status >= 400) return this.reject(httpError(status, h, payload, requestId));
+    const log = one(h["x-amz-log-result"]);
+    this.resolve({
+      statusCode: status,
+      requestId,
+      functionError: one(h["x-amz-function-error"]),
+      logTail: log ? Buffer.from(log, "base64").toString("utf8") : "",
+      payload,
+    });
+  }
+
+  onResponseError(_controller: unknown, err: Error): void {
+    const code = (err as { code?: string }).code;
+    this.reject(code && TIMEOUT_CODES.has(code) ? new InvokeHttpError("TimeoutError", `no response in ${this.timeoutMs} ms`, {}) : err);
   }
 }
 

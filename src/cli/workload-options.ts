@@ -81,7 +81,9 @@ export function scheduleOf(o: WorkloadOptions, n: number | undefined, cold: numb
   if (shape !== "burst") misplaced([["every", "--every"], ["bursts", "--bursts"]], "--burst");
   if (shape !== "trace") misplaced([["traceFunction", "--trace-function"], ["traceRow", "--trace-row"], ["minutes", "--minutes"]], "--trace");
   if (shape !== "trace" && o.speedup !== 1) throw new UserError("--speedup applies to --trace", 2);
-  if (shape === undefined) return undefined;
+  if (shape === undefined) {
+    return undefined;
+  }
   if (cold > 0) throw new UserError(`--cold applies to the closed loop (-n/-c), not to --${shape}`, 2);
   if (shape !== "rate" && n !== undefined) throw new UserError(`-n applies to the closed loop and --rate, not to --${shape}`, 2);
   try {

@@ -25,6 +25,10 @@ export interface MeasurePlan {
   schedule?: Schedule;
   /** Open workloads: calls in flight at most before a due call is dropped. */
   maxInFlight?: number;
+  /**
+   * Open workloads: calls out at once at most (the connection pool's size); a due call beyond it
+   * waits for a connection and is sent late, its lag recorded. Default: maxInFlight.
+   */
   /** Warm-up calls sent first at the run's concurrency, recorded with `warmup: true`. */
   warmup?: number;
 }
@@ -41,6 +45,12 @@ export interface MeasureHooks {
   configuration?: FunctionConfiguration;
   /** The run's clock (ms from its start); a fake one in tests. */
   clock?: Clock;
+  /**
+   * The summary to fold the records into (its peak in flight kept as the most of every run folded
+   * in); by default a new one. A caller that summarizes several runs together passes its own, so
+   * each record is folded once.
+   */
+  summary?: RunSummary;
 }
 
 export interface MeasureResult {
@@ -55,7 +65,7 @@ export interface MeasureResult {
 const us = (ms: number) => Math.round(ms * 1000) / 1000;
 
 export async function measure(client: LambdaClient, invoker: Invoker, target: Target, plan: MeasurePlan, hooks: MeasureHooks): Promise<MeasureResult> {
-  const summary = new RunSummary();
+  const summary = hooks.summary ?? new RunSummary();
   const result: MeasureResult = { summary };
   const signal = hooks.signal;
   const clock = hooks.clock ?? new RealClock();
@@ -105,12 +115,14 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
       await runEngine(warm, (e) => e.runClosed(plan.warmup!, plan.concurrency));
     }
     if (!signal?.aborted) {
-      const engine = new Engine(clock, (s, t, b) => call(s, t, b), { maxInFlight: plan.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, onDrop: drop, signal });
+      const engine = new Engine(clock, (s, t, b) => call(s, t, b), {
+        maxInFlight: plan.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, onDrop: drop, signal,
+      });
       try {
         if (plan.schedule) await runEngine(engine, (e) => e.runOpen(plan.schedule!));
         else await runEngine(engine, (e) => e.runClosed(plan.invocations - plan.cold, plan.concurrency));
       } finally {
-        summary.workload.maxInFlight = engine.peakInFlight;
+        summary.workload.maxInFlight = Math.max(summary.workload.maxInFlight ?? 0, engine.peakInFlight);
       }
     }
   } catch (err) {

@@ -44,7 +44,9 @@ export const EXACT_UP_TO = 10_000;
 export class Metric {
   // The JS (not WebAssembly) implementation, whose counts can be walked index by index. 32-bit
   // counts: a fixed ~100-200 KB a histogram whatever N is, and faster to record than "packed".
-  private readonly hist = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3 }) as hdr.JsHistogram;
+  // Built only when the exact values are dropped (then filled with them): a run of up to
+  // EXACT_UP_TO values never needs it, and never pays for recording into it.
+  private hist: hdr.JsHistogram | undefined;
   private n = 0;
   private sum = 0;
   private minScaled = Infinity;
@@ -56,26 +58,45 @@ export class Metric {
   private exact: number[] | null = [];
   private sorted = true;
   private readonly exactUpTo: number;
+  /** Values recorded before the histogram is built; `replayed` of them are in it so far. */
+  private readonly half: number;
+  private replayed = 0;
 
   constructor(private readonly scale: number, opts: { exactUpTo?: number } = {}) {
     this.decimals = Math.max(0, Math.round(Math.log10(scale)));
     this.exactUpTo = opts.exactUpTo ?? EXACT_UP_TO;
+    this.half = Math.floor(this.exactUpTo / 2);
   }
 
   record(value: number): void {
     const scaled = Math.max(0, Math.round(value * this.scale));
-    this.hist.recordValue(scaled);
     this.n++;
     if (this.exact) {
-      if (this.n > this.exactUpTo) this.exact = null;
-      else {
+      // Past half of `exactUpTo` the histogram is built and filled as well: each new value goes in,
+      // and one of the first half's with it, so it holds every value by the time the exact ones
+      // are dropped (a one-off replay of them all then would stall a run for ~30 ms).
+      if (this.n > this.half) {
+        this.hist ??= hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3 }) as hdr.JsHistogram;
+        if (this.replayed < this.half) this.hist.recordValue(this.exact[this.replayed++]);
+      }
+      if (this.n > this.exactUpTo) {
+        this.finishReplay();
+        this.exact = null;
+      } else {
         if (this.exact.length > 0 && scaled < this.exact[this.exact.length - 1]) this.sorted = false;
         this.exact.push(scaled);
       }
     }
+    this.hist?.recordValue(scaled);
     this.sum += scaled;
     if (scaled < this.minScaled) this.minScaled = scaled;
     if (scaled > this.maxScaled) this.maxScaled = scaled;
+  }
+
+  /** Puts the rest of the first half's values into the histogram (before they are dropped or reordered). */
+  private finishReplay(): void {
+    if (!this.hist || !this.exact) return;
+    while (this.replayed < this.half) this.hist.recordValue(this.exact[this.replayed++]);
   }
 
   get count(): number {
@@ -96,19 +117,21 @@ export class Metric {
   valuesAtRanks(ranks: readonly number[]): number[] {
     if (this.exact) {
       if (!this.sorted) {
+        this.finishReplay();
         this.exact.sort((a, b) => a - b);
         this.sorted = true;
       }
       const exact = this.exact;
       return ranks.map((r) => this.unscale(exact[Math.min(this.n, Math.max(1, r)) - 1]));
     }
+    const hist = this.hist!;
     const order = ranks.map((r, i) => ({ r: Math.min(this.n, Math.max(1, r)), i })).sort((a, b) => a.r - b.r);
     const out = new Array<number>(ranks.length);
     let index = -1;
     let seen = 0;
     for (const { r, i } of order) {
-      while (seen < r) seen += this.hist.getCountAtIndex(++index);
-      const v = Math.min(this.maxScaled, Math.max(this.minScaled, this.hist.valueFromIndex(index)));
+      while (seen < r) seen += hist.getCountAtIndex(++index);
+      const v = Math.min(this.maxScaled, Math.max(this.minScaled, hist.valueFromIndex(index)));
       out[i] = this.unscale(r === this.n ? this.maxScaled : r === 1 ? this.minScaled : v);
     }
     return out;

@@ -28,6 +28,8 @@ export class RunSummary {
   private firstSend = Infinity;
   private lastEnd = -Infinity;
   private provisioned: number | null = null;
+  private lastStart = "";
+  private lastStartMs = NaN;
   private readonly all = new MetricSet();
   private readonly kindCost = Object.fromEntries(START_KINDS.map((k) => [k, { n: 0, total: 0 }])) as Record<StartKind, { n: number; total: number }>;
   private readonly byKind = Object.fromEntries(START_KINDS.map((k) => [k, new MetricSet()])) as Record<StartKind, MetricSet>;
@@ -46,7 +48,12 @@ export class RunSummary {
       return;
     }
     this.invocations++;
-    const sent = Date.parse(r.start);
+    // Calls of the same millisecond share one start string (invoke.ts): parse each once.
+    if (r.start !== this.lastStart) {
+      this.lastStart = r.start;
+      this.lastStartMs = Date.parse(r.start);
+    }
+    const sent = this.lastStartMs;
     if (Number.isFinite(sent)) {
       this.firstSend = Math.min(this.firstSend, sent);
       this.lastEnd = Math.max(this.lastEnd, sent + r.clientMs);

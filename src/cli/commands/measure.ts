@@ -60,15 +60,14 @@ export function registerMeasure(program: Command, io: Io): void {
             retry: run.retry,
             signal: anySignal(stop.signal, out?.signal),
             configuration: run.configuration,
+            // Every repetition folds into the one summary (each record once: it is the hot path).
+            summary: all,
             onRecord: (r) => {
               r.repetition = repetition;
-              all.add(r);
               out?.write(r);
               progress.record(r);
             },
           });
-          const peak = result.summary.workload.maxInFlight;
-          if (peak !== null) all.workload.maxInFlight = Math.max(all.workload.maxInFlight ?? 0, peak);
         }
       } finally {
         finishRun({ invoker, out, progress, stop, provenance, outFile: o.out });
