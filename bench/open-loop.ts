@@ -132,14 +132,17 @@ async function main(): Promise<void> {
     }
     for (const r of results) {
       const ratio = r.achieved === null ? 0 : r.achieved / r.target;
-      const holds = ratio >= 0.99 && (r.lagP99 ?? Infinity) <= 2 && r.dropped === 0;
+      // The issue's two targets; drops are within "achieved" (a dropped call is not sent), and said apart.
+      const holds = ratio >= 0.99 && (r.lagP99 ?? Infinity) <= 2;
+      const drops = r.dropped > 0 ? `, dropped ${r.dropped} (more than ${CONNECTIONS} in flight at their time)` : "";
       if (r.target <= held) {
         console.log(verdict(`${r.target}/s achieved/target`, ratio, 0.99, { higherIsBetter: true, digits: 4 }));
         console.log(verdict(`${r.target}/s lag p99`, r.lagP99 ?? Infinity, 2, { unit: " ms", digits: 3 }));
-        if (!holds) console.log(`----  ${r.target}/s: lambda-bench CANNOT HOLD this rate here (achieved ${(100 * ratio).toFixed(1)}%, lag p99 ${f(r.lagP99, 1)} ms, dropped ${r.dropped})`);
+        if (!holds) console.log(`----  ${r.target}/s: lambda-bench CANNOT HOLD this rate here (achieved ${(100 * ratio).toFixed(1)}%, lag p99 ${f(r.lagP99, 1)} ms${drops})`);
+        else if (drops) console.log(`----  ${r.target}/s: held${drops}`);
       } else {
         console.log(`----  ${r.target}/s is above min(10000/s, 80% of the bare limit ${limit.perSecond.toFixed(0)}/s): no target; ` +
-          (holds ? "it held anyway" : `it CANNOT HOLD this rate here (achieved ${(100 * ratio).toFixed(1)}%, lag p99 ${f(r.lagP99, 1)} ms, dropped ${r.dropped})`));
+          (holds ? `it held anyway${drops}` : `it CANNOT HOLD this rate here (achieved ${(100 * ratio).toFixed(1)}%, lag p99 ${f(r.lagP99, 1)} ms${drops})`));
       }
     }
   } finally {
