@@ -56,7 +56,9 @@ describe("workload summary and report", () => {
     assert.equal(s.workload!.lagMs.p99, nearestRank(sent.map((r) => r.lagMs!), 99));
     const first = Math.min(...sent.map((r) => r.sentAt!));
     const last = Math.max(...sent.map((r) => r.sentAt!));
-    assert.equal(s.workload!.achievedRate, (34 * 1000) / (last - first));
+    // Calls a second to 0.001, as --json prints it (no float tail).
+    assert.equal(s.workload!.achievedRate, Math.round((34 * 1e6) / (last - first)) / 1000);
+    assert.match(JSON.stringify(s.workload), /"achievedRate":\d+(\.\d{1,3})?,/);
     const text = formatSummary(s);
     assert.match(text, /^scheduled 37 {2}dropped 2/m);
     assert.match(text, /^latency ms +35 /m);

@@ -94,7 +94,8 @@ export class WorkloadSummary {
 
   toJson(): WorkloadSummaryJson | null {
     if (!this.workload || this.scheduled === 0) return null;
-    const rate = (n: number, a: number, b: number) => (n > 1 && b > a ? ((n - 1) * 1000) / (b - a) : null);
+    // Calls a second, to 0.001: the send times are µs, so more digits would be noise (issue 18).
+    const rate = (n: number, a: number, b: number) => (n > 1 && b > a ? Math.round(((n - 1) * 1e6) / (b - a)) / 1000 : null);
     return {
       workload: this.workload,
       scheduled: this.scheduled,
