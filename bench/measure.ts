@@ -14,10 +14,10 @@
 require("node:module").enableCompileCache?.();
 import { spawn } from "node:child_process";
 import * as http from "node:http";
-import { randomUUID } from "node:crypto";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Pool } from "undici";
+import { serve } from "./server";
 import { verdict } from "./verdict";
 
 // 100,000 calls: a run's fixed CPU (loading the CLI's commands, the manifest, the SDK's client,
@@ -27,29 +27,6 @@ const C = Number(process.env.BENCH_C ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LONG_N = Number(process.env.BENCH_LONG_N ?? 1_000_000);
 const FN = "bench-fn";
-
-/** The server: every Invoke answered at once with a REPORT tail, as Lambda would shape it. */
-function serve(): void {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      const id = randomUUID();
-      const log = `START RequestId: ${id} Version: $LATEST\nEND RequestId: ${id}\n` +
-        `REPORT RequestId: ${id}\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n`;
-      if (req.url?.endsWith("/configuration")) {
-        res.writeHead(404, { "x-amzn-ErrorType": "UnknownOperationException" });
-        return void res.end("{}");
-      }
-      res.writeHead(200, {
-        "content-type": "application/json", "x-amzn-RequestId": id, "X-Amz-Executed-Version": "$LATEST",
-        "X-Amz-Log-Result": Buffer.from(log).toString("base64"),
-      });
-      res.end('{"ok":true}');
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, "127.0.0.1", () => process.stdout.write(`${(server.address() as { port: number }).port}\n`));
-}
 
 /** Runs `one` n times with at most c in flight: the raw loops' shared driver. */
 async function inFlight(n: number, c: number, one: () => Promise<void>): Promise<void> {

@@ -11,9 +11,8 @@
 //   npm run bench:open-loop [-- --quick]
 require("node:module").enableCompileCache?.();
 import { spawn } from "node:child_process";
-import * as http from "node:http";
-import { randomUUID } from "node:crypto";
 import { Pool } from "undici";
+import { serve } from "./server";
 import { verdict } from "./verdict";
 
 const FN = "bench-fn";
@@ -21,29 +20,6 @@ const QUICK = process.argv.includes("--quick");
 const SECONDS = QUICK ? 2 : 10;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const RATES = (process.env.BENCH_RATES ?? "1000,5000,10000,20000").split(",").map(Number);
-
-/** The server: every Invoke answered at once with a REPORT tail, as Lambda would shape it. */
-function serve(): void {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      if (req.url?.endsWith("/configuration")) {
-        res.writeHead(404, { "x-amzn-ErrorType": "UnknownOperationException" });
-        return void res.end("{}");
-      }
-      const id = randomUUID();
-      const log = `START RequestId: ${id} Version: $LATEST\nEND RequestId: ${id}\n` +
-        `REPORT RequestId: ${id}\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n`;
-      res.writeHead(200, {
-        "content-type": "application/json", "x-amzn-RequestId": id, "X-Amz-Executed-Version": "$LATEST",
-        "X-Amz-Log-Result": Buffer.from(log).toString("base64"),
-      });
-      res.end('{"ok":true}');
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, "127.0.0.1", () => process.stdout.write(`${(server.address() as { port: number }).port}\n`));
-}
 
 /** The limit: a bare closed loop on undici's Pool.dispatch with 64 in flight, for `seconds`. */
 async function bare(endpoint: string, seconds: number): Promise<void> {
