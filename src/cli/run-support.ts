@@ -43,6 +43,7 @@ export function withRunOptions(cmd: Command): Command {
 /** Everything a run needs before its first invocation, checked before anything is changed. */
 export async function prepare(name: string, o: RunOptions, needsConfiguration: string | undefined) {
   if (o.cold > o.n) throw new UserError(`--cold ${o.cold} is more than -n ${o.n}: cold starts count within -n`, 2);
+  // What changes the function's configuration on this run (and so needs the control plane).
   const changes = o.cold > 0 ? "--cold" : needsConfiguration;
   if (changes && o.qualifier !== undefined && o.qualifier !== "$LATEST") {
     throw new UserError(`${changes} changes $LATEST's configuration, which --qualifier ${o.qualifier} does not run: drop one of them`, 2);
@@ -53,9 +54,8 @@ export async function prepare(name: string, o: RunOptions, needsConfiguration: s
   const client = lambdaClient(o);
   const region = await clientRegion(client).catch((err) => { throw new UserError(describeAwsError(err, o)); });
   const { target, configuration } = await resolveTarget(client, named, region, o);
-  const why = o.cold > 0 ? "--cold" : needsConfiguration;
-  if (why && !configuration) {
-    throw new UserError(`${why} needs GetFunctionConfiguration and UpdateFunctionConfiguration, which ${o.endpoint} does not serve`, 2);
+  if (changes && !configuration) {
+    throw new UserError(`${changes} needs GetFunctionConfiguration and UpdateFunctionConfiguration, which ${o.endpoint} does not serve`, 2);
   }
   const timeoutMs = o.clientTimeout ?? ((configuration?.Timeout ?? 900) * 1000 + 10_000);
   const invoker = (maxSockets = o.c) => new HttpInvoker(client, target.functionName, { maxSockets, timeoutMs, qualifier: o.qualifier });

@@ -7,6 +7,7 @@ import * as http from "node:http";
 import type * as net from "node:net";
 import { randomUUID } from "node:crypto";
 import { verifySignature } from "./sigv4-verify";
+import type { ReportMetrics } from "../measure/report-line";
 
 export interface Call {
   /** 0-based, in arrival order over the server's life. */
@@ -37,16 +38,8 @@ export type Reply =
 
 export type Script = (call: Call) => Reply | Promise<Reply>;
 
-export interface ReportValues {
-  durationMs: number;
-  billedMs: number;
-  memoryMb: number;
-  maxMemoryMb: number;
-  initMs?: number;
-  /** SnapStart: Restore Duration and Billed Restore Duration. */
-  restoreMs?: number;
-  billedRestoreMs?: number;
-}
+/** The figures a REPORT line carries: the parser's own fields (report-line.ts), so the two cannot drift. */
+export type ReportValues = Pick<ReportMetrics, "durationMs" | "billedMs" | "memoryMb" | "maxMemoryMb" | "initMs" | "restoreMs" | "billedRestoreMs">;
 
 /** A text-format REPORT line, as the Lambda docs show it (tab-separated, trailing tab). */
 export function reportLine(requestId: string, r: ReportValues): string {
