@@ -61,7 +61,8 @@ export class Benchmark extends pulumi.ComponentResource {
 
     // By digest: Lambda rejects docker-build's `ref` (repo:tag@digest), and a digest means a retag
     // never changes the function silently while every new build rolls it.
-    this.imageUri = pulumi.all([args.repositoryUrl, args.image.digest]).apply(([url, digest]) => `${url}@${digest}`);
+    // Nested applies make two Outputs where `pulumi.all` makes six.
+    this.imageUri = args.repositoryUrl.apply((url) => args.image.digest.apply((digest) => `${url}@${digest}`));
 
     // Autonamed (`<function>-<7 hex>`) unless that would pass IAM's 64 characters.
     const roleName = explicitRoleName(spec.function, spec.deployedName, names.stackId);

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { shortHash } from "../src/manifest/names";
 import type { Benchmark as BenchmarkSpec } from "../src/manifest/schema";
-import { componentUrn } from "./repository";
+import { formerChildUrn } from "./repository";
 
 /** ECR credentials for the account's registry: one token serves every repository in it. */
 export interface RegistryAuth {
@@ -69,7 +69,7 @@ export function buildImage({ members, repositoryUrl, registryAuth, buildOnPrevie
   }, {
     retainOnDelete: true,
     // Earlier versions named the Image after its builder, a child of the builder's component.
-    aliases: [{ name: first.function, parent: componentUrn(first.function) }],
+    aliases: [formerChildUrn(first.function, "docker-build:index:Image")],
   });
 }
 
