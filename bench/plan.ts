@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadManifest } from "../src/manifest/load";
-import { medianRanks } from "../src/measure/median-ci";
+import { Metric } from "../src/measure/stats";
 import { runUnderMocks, type Registered } from "../src/mocks";
 import { defineStack, settle } from "../src/program";
 import { verdict } from "./verdict";
@@ -137,9 +137,11 @@ async function rounds(file: string) {
   console.log(`validate only:               ${v.toFixed(0)} ms`);
   console.log(`validate + plan:             ${p.toFixed(0)} ms`);
   console.log(`same resources, bare:        ${b.toFixed(0)} ms   (each class, name and final inputs, declared directly)`);
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const ranks = medianRanks(sorted.length);
-  const interval = ranks ? `; its 95% interval ${sorted[ranks.lo - 1].toFixed(2)}-${sorted[ranks.hi - 1].toFixed(2)}x` : "";
+  // The median's 95% interval as measure's statistics give it (order statistics, median-ci.ts).
+  const ratioMetric = new Metric(1000);
+  for (const r of ratios) ratioMetric.record(r);
+  const ci = ratioMetric.stat().p50Ci95;
+  const interval = ci ? `; its 95% interval ${ci[0].toFixed(2)}-${ci[1].toFixed(2)}x` : "";
   console.log(`ratio plan / bare:           ${ratio.toFixed(2)}x   (median of the rounds${interval}: ${ratios.map((r) => r.toFixed(2)).join(" ")})`);
   console.log(`empty CustomResources:       ${e.toFixed(0)} ms   (the SDK's floor per registration; plan / empty ${floorRatio.toFixed(1)}x)`);
   console.log(`peak RSS:                    ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

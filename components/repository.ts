@@ -39,7 +39,7 @@ export function stackRepository(repo: string, deployedRepo: string, members: rea
  * The URN a resource of type `type` had as the child of benchmark `fn`'s component, logical name
  * `fn`, in earlier versions (components are top-level, so the type chain is the component's and
  * the child's). A whole URN, not an alias spec: the SDK turns a spec into a URN through a chain of
- * about ten Outputs, and 1,000 aliases of them were a tenth of a 500-benchmark plan.
+ * about ten Outputs: 1,000 aliases made 88,000 promises, 4% of a 500-benchmark plan's.
  */
 export function formerChildUrn(fn: string, type: string): string {
   return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${BENCHMARK_TYPE}$${type}::${fn}`;
