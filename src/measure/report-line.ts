@@ -41,39 +41,67 @@ export interface InitReport {
 const TEXT_PREFIX = "REPORT RequestId: ";
 const INIT_PREFIX = "INIT_REPORT ";
 
-/** Field name in the text format -> how to store it. */
-const TEXT_FIELDS: Record<string, (m: Partial<ReportMetrics>, v: string) => boolean> = {
-  "Duration": (m, v) => num(v, "ms", (x) => { m.durationMs = x; }),
-  "Billed Duration": (m, v) => num(v, "ms", (x) => { m.billedMs = x; }),
-  "Memory Size": (m, v) => num(v, "MB", (x) => { m.memoryMb = x; }),
-  "Max Memory Used": (m, v) => num(v, "MB", (x) => { m.maxMemoryMb = x; }),
-  "Init Duration": (m, v) => num(v, "ms", (x) => { m.initMs = x; }),
-  "Restore Duration": (m, v) => num(v, "ms", (x) => { m.restoreMs = x; }),
-  "Billed Restore Duration": (m, v) => num(v, "ms", (x) => { m.billedRestoreMs = x; }),
-  "Status": (m, v) => { m.status = v; return v.length > 0; },
-  "Error Type": (m, v) => { m.errorType = v; return v.length > 0; },
-};
+/**
+ * Field name in the text format -> how to store its value, which is `line` from `a` to `b` (trimmed).
+ * False for a malformed value.
+ */
+const TEXT_FIELDS: [name: string, store: (m: Partial<ReportMetrics>, line: string, a: number, b: number) => boolean][] = [
+  ["Duration", (m, line, a, b) => (m.durationMs = numAt(line, a, b, "ms")) !== undefined],
+  ["Billed Duration", (m, line, a, b) => (m.billedMs = numAt(line, a, b, "ms")) !== undefined],
+  ["Memory Size", (m, line, a, b) => (m.memoryMb = numAt(line, a, b, "MB")) !== undefined],
+  ["Max Memory Used", (m, line, a, b) => (m.maxMemoryMb = numAt(line, a, b, "MB")) !== undefined],
+  ["Init Duration", (m, line, a, b) => (m.initMs = numAt(line, a, b, "ms")) !== undefined],
+  ["Restore Duration", (m, line, a, b) => (m.restoreMs = numAt(line, a, b, "ms")) !== undefined],
+  ["Billed Restore Duration", (m, line, a, b) => (m.billedRestoreMs = numAt(line, a, b, "ms")) !== undefined],
+  ["Status", (m, line, a, b) => { m.status = line.slice(a, b); return b > a; }],
+  ["Error Type", (m, line, a, b) => { m.errorType = line.slice(a, b); return b > a; }],
+];
+
+/** The store for the field name `line` holds from `a` to `b`, found without copying the name. */
+function storeOf(line: string, a: number, b: number): ((m: Partial<ReportMetrics>, line: string, a: number, b: number) => boolean) | undefined {
+  for (const [name, store] of TEXT_FIELDS) if (name.length === b - a && line.startsWith(name, a)) return store;
+  return undefined;
+}
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+/** 10^0 .. 10^15, each exact. */
+const POW10 = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
+
+/** What String.prototype.trim strips (WhiteSpace and LineTerminator: exactly /\s/). */
+const SPACE = /\s/;
+const isSpace = (c: number) => (c < 128 ? c === 32 || (c >= 9 && c <= 13) : SPACE.test(String.fromCharCode(c)));
 
 /**
- * `12.34 ms` (or `12.34ms`) with the given unit: what /^(\d+(?:\.\d+)?) ?(\w+)$/ with that unit
- * accepts, read without a regular expression (five fields a call). The number is the longest
- * digits[.digits] prefix; the unit must be all the rest, after at most one space.
+ * `12.34 ms` (or `12.34ms`) with the given unit, read from `text` between `from` and `to`: what
+ * /^(\d+(?:\.\d+)?) ?(\w+)$/ with that unit accepts, without a regular expression or a copy of
+ * the field (five fields a call). The number is the longest digits[.digits] prefix; the unit must
+ * be all the rest, after at most one space. Undefined when it does not match.
  */
-function num(text: string, unit: string, set: (x: number) => void): boolean {
-  let i = 0;
-  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
-  if (i === 0) return false;
-  if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
-    i += 2;
-    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+function numAt(text: string, from: number, to: number, unit: string): number | undefined {
+  // The digits as one integer and the count after the point: `12.34` is 1234 / 10^2.
+  let i = from;
+  let digits = 0;
+  let c: number;
+  while (i < to && isDigit((c = text.charCodeAt(i)))) {
+    digits = digits * 10 + (c - 48);
+    i++;
+  }
+  if (i === from) return undefined;
+  let decimals = 0;
+  if (i + 1 < to && text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+    i++;
+    while (i < to && isDigit((c = text.charCodeAt(i)))) {
+      digits = digits * 10 + (c - 48);
+      decimals++;
+      i++;
+    }
   }
   const end = i;
-  if (text.charCodeAt(i) === 32) i++;
-  if (text.length - i !== unit.length || !text.startsWith(unit, i)) return false;
-  set(Number(text.slice(0, end)));
-  return true;
+  if (i < to && text.charCodeAt(i) === 32) i++;
+  if (to - i !== unit.length || !text.startsWith(unit, i)) return undefined;
+  // Exact while the integer is (under 2^53) and so is the power of ten: one correctly rounded
+  // division, the double nearest the decimal, as Number() gives. Longer numbers go to Number().
+  return end - from <= 16 ? digits / POW10[decimals] : Number(text.slice(from, end));
 }
 
 function complete(m: Partial<ReportMetrics>): m is ReportMetrics {
@@ -81,28 +109,36 @@ function complete(m: Partial<ReportMetrics>): m is ReportMetrics {
     m.memoryMb !== undefined && m.maxMemoryMb !== undefined;
 }
 
+/**
+ * The text REPORT line: tab-separated fields, each trimmed, empty ones skipped; the first is the
+ * request id. Walked in place by index, no field copied but the ones kept: this runs once a call.
+ * test/report-line.test.ts holds it to the plain split-and-trim reading on arbitrary lines.
+ */
 function parseText(line: string): ReportMetrics | undefined {
-  // The tab-separated fields, each trimmed, empty ones skipped; the first is the request id. Walked
-  // in place rather than split into arrays: this runs once a call.
   const m: Partial<ReportMetrics> = { requestId: undefined };
   let first = true;
   for (let pos = TEXT_PREFIX.length; pos <= line.length;) {
     let tab = line.indexOf("\t", pos);
     if (tab < 0) tab = line.length;
-    const field = line.slice(pos, tab).trim();
+    let a = pos;
+    let b = tab;
     pos = tab + 1;
-    if (!field) continue;
+    while (a < b && isSpace(line.charCodeAt(a))) a++;
+    while (b > a && isSpace(line.charCodeAt(b - 1))) b--;
+    if (a === b) continue;
     if (first) {
-      m.requestId = field;
+      m.requestId = line.slice(a, b);
       first = false;
       continue;
     }
-    const colon = field.indexOf(": ");
-    if (colon < 0) return undefined;
-    const store = TEXT_FIELDS[field.slice(0, colon)];
+    const colon = line.indexOf(": ", a);
+    if (colon < 0 || colon + 2 > b) return undefined;
+    const store = storeOf(line, a, colon);
+    let v = colon + 2;
+    while (v < b && isSpace(line.charCodeAt(v))) v++;
     // Fields we do not know are skipped, so a new one never
     // hides the rest; a known field with a malformed value makes the line not a REPORT.
-    if (store && !store(m, field.slice(colon + 2).trim())) return undefined;
+    if (store && !store(m, line, v, b)) return undefined;
   }
   return complete(m) ? m : undefined;
 }
@@ -165,7 +201,11 @@ function parseInitReport(line: string): InitReport | undefined {
       const colon = field.indexOf(": ");
       if (colon < 0) return undefined;
       const [key, value] = [field.slice(0, colon), field.slice(colon + 2).trim()];
-      if (key === "Init Duration" && !num(value, "ms", (x) => { r.durationMs = x; })) return undefined;
+      if (key === "Init Duration") {
+        const ms = numAt(value, 0, value.length, "ms");
+        if (ms === undefined) return undefined;
+        r.durationMs = ms;
+      }
       if (key === "Phase") r.phase = value;
       if (key === "Status") r.status = value;
       if (key === "Error Type") r.errorType = value;

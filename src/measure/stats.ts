@@ -44,8 +44,8 @@ export const EXACT_UP_TO = 10_000;
 export class Metric {
   // The JS (not WebAssembly) implementation, whose counts can be walked index by index. 32-bit
   // counts: a fixed ~100-200 KB a histogram whatever N is, and faster to record than "packed".
-  // Built only when the exact values are dropped (then filled with them): a run of up to
-  // EXACT_UP_TO values never needs it, and never pays for recording into it.
+  // Built once half of EXACT_UP_TO values are in (then filled as below): a run of up to half of
+  // them never pays for recording into it.
   private hist: hdr.JsHistogram | undefined;
   private n = 0;
   private sum = 0;
@@ -61,6 +61,9 @@ export class Metric {
   /** Values recorded before the histogram is built; `replayed` of them are in it so far. */
   private readonly half: number;
   private replayed = 0;
+  /** Values recorded but not yet in the histogram: `runCount` times `runValue`. */
+  private runValue = -1;
+  private runCount = 0;
 
   constructor(private readonly scale: number, opts: { exactUpTo?: number } = {}) {
     this.decimals = Math.max(0, Math.round(Math.log10(scale)));
@@ -87,10 +90,65 @@ export class Metric {
         this.exact.push(scaled);
       }
     }
-    this.hist?.recordValue(scaled);
+    if (this.hist) {
+      // A run of one value (a REPORT's billed ms and memory, a closed loop's zero lag) is counted
+      // and recorded once: the histogram's index costs a log2 and a pow a value.
+      if (scaled === this.runValue) this.runCount++;
+      else {
+        this.endRun();
+        this.runValue = scaled;
+        this.runCount = 1;
+      }
+    }
     this.sum += scaled;
     if (scaled < this.minScaled) this.minScaled = scaled;
     if (scaled > this.maxScaled) this.maxScaled = scaled;
+  }
+
+  /**
+   * A Metric of every value of `parts` (all of one scale), as if each value had been recorded into
+   * it: the same count, sum, extremes and percentiles, exact values while there are few enough.
+   * A summary folds each record into its start kind's metrics only, and merges them for the
+   * figures of all calls: one record() a value on the hot path, not two.
+   */
+  static merged(parts: readonly Metric[]): Metric {
+    const m = new Metric(parts[0].scale, { exactUpTo: parts[0].exactUpTo });
+    for (const p of parts) {
+      m.n += p.n;
+      m.sum += p.sum;
+      m.minScaled = Math.min(m.minScaled, p.minScaled);
+      m.maxScaled = Math.max(m.maxScaled, p.maxScaled);
+    }
+    const hist = () => hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3 }) as hdr.JsHistogram;
+    if (m.n <= m.exactUpTo) {
+      // Every part still has its values (none has more than m.n).
+      m.exact = parts.flatMap((p) => p.exact!);
+      m.sorted = false;
+      // Past half, record()'s invariant: the histogram holds every value, none left to replay.
+      if (m.n > m.half) {
+        m.hist = hist();
+        for (const v of m.exact) m.hist.recordValue(v);
+        m.replayed = m.half;
+      }
+      return m;
+    }
+    m.exact = null;
+    m.hist = hist();
+    for (const p of parts) {
+      // A part that kept its values may not have them all in its histogram yet; one that dropped them has.
+      if (p.exact) for (const v of p.exact) m.hist.recordValue(v);
+      else {
+        p.endRun();
+        m.hist.add(p.hist!);
+      }
+    }
+    return m;
+  }
+
+  /** Records the current run of equal values into the histogram; every reader calls it first. */
+  private endRun(): void {
+    if (this.runCount > 0) this.hist!.recordValueWithCount(this.runValue, this.runCount);
+    this.runCount = 0;
   }
 
   /** Puts the rest of the first half's values into the histogram (before they are dropped or reordered). */
@@ -124,6 +182,7 @@ export class Metric {
       const exact = this.exact;
       return ranks.map((r) => this.unscale(exact[Math.min(this.n, Math.max(1, r)) - 1]));
     }
+    this.endRun();
     const hist = this.hist!;
     const order = ranks.map((r, i) => ({ r: Math.min(this.n, Math.max(1, r)), i })).sort((a, b) => a.r - b.r);
     const out = new Array<number>(ranks.length);
@@ -167,14 +226,25 @@ export const METRIC_NAMES = ["clientMs", "latencyMs", "durationMs", "billedMs", 
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export class MetricSet {
-  readonly clientMs = new Metric(1000);
+  readonly clientMs: Metric;
   /** Response minus scheduled send time (open-loop workloads); absent for closed-loop records. */
-  readonly latencyMs = new Metric(1000);
-  readonly durationMs = new Metric(100);
+  readonly latencyMs: Metric;
+  readonly durationMs: Metric;
   /** Billed Duration is a whole number of ms: recorded, and reported, as one. */
-  readonly billedMs = new Metric(1);
-  readonly initMs = new Metric(100);
-  readonly maxMemoryMb = new Metric(1);
+  readonly billedMs: Metric;
+  readonly initMs: Metric;
+  readonly maxMemoryMb: Metric;
+
+  /** Empty; or, given `parts`, every value of theirs (Metric.merged). */
+  constructor(parts?: readonly MetricSet[]) {
+    const metric = (name: MetricName, scale: number) => (parts ? Metric.merged(parts.map((p) => p[name])) : new Metric(scale));
+    this.clientMs = metric("clientMs", 1000);
+    this.latencyMs = metric("latencyMs", 1000);
+    this.durationMs = metric("durationMs", 100);
+    this.billedMs = metric("billedMs", 1);
+    this.initMs = metric("initMs", 100);
+    this.maxMemoryMb = metric("maxMemoryMb", 1);
+  }
 
   get(name: MetricName): Metric {
     return this[name];

@@ -30,7 +30,10 @@ export class RunSummary {
   private provisioned: number | null = null;
   private lastStart = "";
   private lastStartMs = NaN;
-  private readonly all = new MetricSet();
+  /** Records with no REPORT (no start kind); with byKind's, every record's metrics. */
+  private readonly noKind = new MetricSet();
+  /** byKind and noKind merged, made when asked for and kept until the next record. */
+  private all: MetricSet | undefined;
   private readonly kindCost = Object.fromEntries(START_KINDS.map((k) => [k, { n: 0, total: 0 }])) as Record<StartKind, { n: number; total: number }>;
   private readonly byKind = Object.fromEntries(START_KINDS.map((k) => [k, new MetricSet()])) as Record<StartKind, MetricSet>;
   readonly workload = new WorkloadSummary();
@@ -72,9 +75,13 @@ export class RunSummary {
     }
     // Records that never reached the function have no times of the function to contribute.
     if (r.error !== null) return;
-    this.all.add(r);
+    // Into its start kind's metrics only: the figures of all calls are their merge (allMetrics).
+    this.all = undefined;
     if (r.startKind !== null) this.byKind[r.startKind].add(r);
-    else this.noReport++;
+    else {
+      this.noKind.add(r);
+      this.noReport++;
+    }
     if (r.forcedCold && r.startKind !== null && r.startKind !== "cold") this.forcedColdNotCold++;
   }
 
@@ -84,12 +91,16 @@ export class RunSummary {
 
   /** The streaming metrics of all invocations, or of one start kind only (for plots). */
   metrics(group: "all" | StartKind = "all"): MetricSet {
-    return group === "all" ? this.all : this.byKind[group];
+    return group === "all" ? this.allMetrics() : this.byKind[group];
+  }
+
+  private allMetrics(): MetricSet {
+    return (this.all ??= new MetricSet([...START_KINDS.map((k) => this.byKind[k]), this.noKind]));
   }
 
   toJson(): SummaryJson {
     const f = this.first;
-    const stats = this.all.stats();
+    const stats = this.allMetrics().stats();
     const price = f ? pricesFor(f.region) : undefined;
     const split = Object.fromEntries(START_KINDS.map((k) => [k, this.byKind[k].stats()])) as Record<StartKind, Stats>;
     const memoryMb = f ? f.configMemoryMb ?? f.memoryMb : null;
