@@ -99,9 +99,11 @@ function numAt(text: string, from: number, to: number, unit: string): number | u
   const end = i;
   if (i < to && text.charCodeAt(i) === 32) i++;
   if (to - i !== unit.length || !text.startsWith(unit, i)) return undefined;
-  // Exact while the integer is (under 2^53) and so is the power of ten: one correctly rounded
-  // division, the double nearest the decimal, as Number() gives. Longer numbers go to Number().
-  return end - from <= 16 ? digits / POW10[decimals] : Number(text.slice(from, end));
+  // With at most 15 digits the integer is exact (under 2^53), and so is the power of ten: one
+  // correctly rounded division, the double nearest the decimal, as Number() gives. Longer
+  // numbers go to Number().
+  const count = end - from - (decimals > 0 ? 1 : 0);
+  return count <= 15 ? digits / POW10[decimals] : Number(text.slice(from, end));
 }
 
 function complete(m: Partial<ReportMetrics>): m is ReportMetrics {
