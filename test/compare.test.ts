@@ -5,7 +5,7 @@ import { matchRuns, type LoadedRun } from "../src/compare/match";
 import { valueOf } from "../src/compare/metrics";
 import { completeRecord } from "../src/measure/record";
 import { RunSummary } from "../src/measure/summary";
-import { IdleSummary } from "../src/workload/idle-summary";
+import { IdleSummary } from "../src/measure/idle-summary";
 import { Rng } from "../src/stats/rng";
 import { sampleOf, type Sample } from "../src/stats/samples";
 

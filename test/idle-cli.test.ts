@@ -9,7 +9,7 @@ import type { Provenance } from "../src/measure/provenance";
 import { parseRecord } from "../src/measure/record";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { TEST_CREDENTIALS, TEST_REGION } from "../src/standin/moto";
-import { idlePlan } from "../src/workload/idle";
+import { idlePlan } from "../src/measure/idle";
 import type { IdleJson } from "../src/cli/commands/idle";
 
 const reply = (call: Call) => ({

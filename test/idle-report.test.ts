@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { idleSpec } from "../src/report/charts-idle";
 import { completeRecord, type InvocationRecordInput } from "../src/measure/record";
-import { IdleSummary } from "../src/workload/idle-summary";
+import { IdleSummary } from "../src/measure/idle-summary";
 import { wilson } from "../src/stats/wilson";
 
 function probe(idleMs: number, cold: boolean): InvocationRecordInput {

@@ -8,8 +8,8 @@ import { pricesFor } from "../src/measure/pricing";
 import type { InvocationRecord, Workload } from "../src/measure/record";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { TEST_CREDENTIALS, TEST_REGION } from "../src/standin/moto";
-import { idlePlan, planDuration, runIdle, type IdleClock } from "../src/workload/idle";
-import { formatIdle, IdleSummary } from "../src/workload/idle-summary";
+import { idlePlan, planDuration, runIdle, type IdleClock } from "../src/measure/idle";
+import { formatIdle, IdleSummary } from "../src/measure/idle-summary";
 import { formatDuration, parseDurationList, readDuration as parseDuration } from "../src/workload/duration";
 
 const MIN = 60_000;

@@ -3,25 +3,15 @@
 // back with it. Fields added after the first release have defaults, so older run files still load:
 // a record without `startKind` gets it from `cold`, one without `workload` was a closed loop.
 import { z } from "zod";
+import { CLOSED_LOOP, Workload } from "../workload/workload";
 
 /** How the environment that served a call was started (issue 15; DESIGN section 5). */
 export const START_KINDS = ["cold", "restore", "provisioned", "warm"] as const;
 export const StartKind = z.enum(START_KINDS);
 export type StartKind = z.infer<typeof StartKind>;
 
-/** The workload shapes (src/workload/); `idle` is the idle-time experiment. */
-export const WORKLOAD_SHAPES = ["closed", "open", "ramp", "burst", "trace", "idle"] as const;
-
-/**
- * The workload a record was sent under: its shape and the parameters that define its schedule
- * (`rate`, `arrivals`, `seed`, `burst`, `every`, `trace`, ...). The same object on every record of
- * a run, so a record read alone still says what produced it.
- */
-export const Workload = z.object({ shape: z.enum(WORKLOAD_SHAPES) })
-  .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
-export type Workload = z.infer<typeof Workload>;
-
-export const CLOSED_LOOP: Workload = { shape: "closed" };
+// Every record carries its workload's descriptor, defined with the shapes.
+export { CLOSED_LOOP, Workload, WORKLOAD_SHAPES } from "../workload/workload";
 
 const nullableNumber = z.number().nullable().default(null);
 

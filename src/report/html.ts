@@ -4,7 +4,7 @@ import { formatSummary } from "../measure/summary";
 import { formatSweep } from "../measure/sweep";
 import { cdfSpec, coldWarmSpec, PAGE_WIDTH, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
 import { idleSpec } from "./charts-idle";
-import { formatIdle } from "../workload/idle-summary";
+import { formatIdle } from "../measure/idle-summary";
 import { burstRuns, burstSpec, timedRuns, timeSeriesSpec } from "./charts-workload";
 import type { Run, Sweep } from "../runs/load";
 import { forestRows, forestSpec } from "./charts-compare";

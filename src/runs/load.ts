@@ -9,7 +9,7 @@ import { readProvenance, type Provenance } from "../measure/provenance";
 import { capLines } from "./line-cap";
 import { RunSummary } from "../measure/summary";
 import { choose, StepSampler, type StepSamples, type SweepChoice, type SweepStep } from "../measure/sweep";
-import { IdleSummary } from "../workload/idle-summary";
+import { IdleSummary } from "../measure/idle-summary";
 
 export interface Run {
   file: string;

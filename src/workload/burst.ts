@@ -1,7 +1,7 @@
 // Bursts (`--burst B --every T [--bursts K]`), as STeLLAR sends them: K bursts of B calls at once,
 // T apart. T is one duration, a list stepped through in turn (`1s,10s,60s`), or `exp:MEAN` for
 // exponential gaps from a seeded generator.
-import type { Workload } from "../measure/record";
+import type { Workload } from "./workload";
 import { formatDuration, parseDuration } from "./duration";
 import { Rng } from "./rng";
 import type { Schedule } from "./schedule";

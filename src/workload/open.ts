@@ -1,7 +1,7 @@
 // The open loop (`--rate R`): R calls a second, whatever comes back, uniformly spaced (k6's
 // constant-arrival-rate: call i at i/R) or as a Poisson process (exponential gaps of mean 1/R from
 // a seeded generator). It ends after `count` calls or at `durationMs`, whichever comes first.
-import type { Workload } from "../measure/record";
+import type { Workload } from "./workload";
 import { Rng } from "./rng";
 import type { Schedule } from "./schedule";
 

@@ -2,7 +2,7 @@
 // moving the rate linearly from where the last ended (0 at the start) to its target over its
 // duration. Call i leaves when the expected count (the integral of the rate) reaches i, so the
 // times are exact, not stepped per second.
-import type { Workload } from "../measure/record";
+import type { Workload } from "./workload";
 import { formatDuration, parseDuration } from "./duration";
 import type { Schedule } from "./schedule";
 

@@ -1,7 +1,7 @@
 // What every workload shape turns into: a stream of send times in milliseconds from the workload's
 // start, non-decreasing, read one at a time (no array of a million times, no iterator objects on
 // the hot path). The engine (engine.ts) sends each at its time.
-import type { Workload } from "../measure/record";
+import type { Workload } from "./workload";
 
 export interface Schedule {
   /** The shape and parameters, written on every record. */

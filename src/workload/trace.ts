@@ -8,7 +8,7 @@
 // A malformed file is a TraceError `file:line: message`.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Workload } from "../measure/record";
+import type { Workload } from "./workload";
 import type { Arrivals } from "./open";
 import { Rng } from "./rng";
 import type { Schedule } from "./schedule";

@@ -1,4 +1,4 @@
-// `lambda-bench idle`: the idle-time experiment (src/workload/idle.ts). Prints what the plan will
+// `lambda-bench idle`: the idle-time experiment (src/measure/idle.ts). Prints what the plan will
 // take before it starts, writes every call to --out as it completes, and on Ctrl-C prints what
 // completed and exits 130.
 import { randomInt } from "node:crypto";
@@ -6,8 +6,8 @@ import { Option, type Command } from "commander";
 import { DEFAULT_RETRY, invokeMeasured } from "../../measure/invoke";
 import type { Workload } from "../../measure/record";
 import { formatDuration, parseDurationList } from "../../workload/duration";
-import { idlePlan, planDuration, runIdle, type IdleClock } from "../../workload/idle";
-import { formatIdle, type IdleSummaryJson } from "../../workload/idle-summary";
+import { idlePlan, planDuration, runIdle, type IdleClock } from "../../measure/idle";
+import { formatIdle, type IdleSummaryJson } from "../../measure/idle-summary";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 import { provenanceOf } from "../../measure/provenance";

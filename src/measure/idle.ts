@@ -5,10 +5,10 @@
 // order: drift over the hours (time of day, a placement change) falls on every idle time alike
 // instead of looking like an effect of one. Pure and clock-injected: the tests run hours of waits
 // on a fake clock in milliseconds.
-import { FatalInvokeError } from "../measure/invoke";
-import type { InvocationRecord, Workload } from "../measure/record";
+import { FatalInvokeError } from "./invoke";
+import type { InvocationRecord, Workload } from "./record";
 import { IdleSummary } from "./idle-summary";
-import { Rng } from "./rng";
+import { Rng } from "../workload/rng";
 
 export interface IdleStep {
   /** 0-based position in the plan. */

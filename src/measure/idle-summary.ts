@@ -1,9 +1,9 @@
 // The idle experiment's figures: per idle time, how many probes found a new instance, that share
 // with its 95% Wilson interval, and their init durations. A fold over probe records (those with
 // `idleMs`), so the `idle` command and `report` (reading the JSONL back) agree.
-import type { InvocationRecord, Workload } from "../measure/record";
+import type { InvocationRecord, Workload } from "./record";
 import { wilson } from "../stats/wilson";
-import { formatDuration } from "./duration";
+import { formatDuration } from "../workload/duration";
 
 export interface IdleRow {
   /** The idle time as written (`5m`), and in ms. */
