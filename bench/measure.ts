@@ -185,6 +185,9 @@ async function main(): Promise<void> {
     // Issue 13: the closed loop, one workload of the engine, against its bare transport, records written.
     console.log(verdict("closed loop / bare undici Pool.dispatch loop, loop time", lb.loopMs / m.undici.loopMs, 1.25));
     console.log(verdict("closed loop / bare undici Pool.dispatch loop, CPU per call", lb.cpuUsPerCall / m.undici.cpuUsPerCall, 1.25));
+    // Each round's pair, side by side: how far single rounds wander from the medians above.
+    const paired = (k: "loopMs" | "cpuUsPerCall") => results["lambda-bench"].map((x, i) => (x[k] / results.undici[i][k]).toFixed(2)).join(" ");
+    console.log(`  round by round: loop time ${paired("loopMs")}; CPU per call ${paired("cpuUsPerCall")}`);
   }
   const same = m["undici-signed"];
   if (lb && same) {
