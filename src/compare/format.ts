@@ -2,6 +2,7 @@
 // verdict in hyperfine's words, and what makes the pair not like for like.
 import type { Interval } from "../stats/bootstrap";
 import { describeProvenance } from "../measure/provenance";
+import { textTable } from "../measure/text-table";
 import { formatRatio, type MetricComparison } from "./compare";
 import { METRIC_INFO } from "./metrics";
 import type { CompareResult, PairResult } from "./run";
@@ -21,11 +22,6 @@ function ratio(i: Interval | null): string {
   return `${f.x}x [${f.lo}, ${f.hi}]`;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("   ").trimEnd()).join("\n");
-}
-
 export function formatMetric(c: MetricComparison): string {
   const unit = c.unit === "USD" ? "USD" : c.unit;
   const head = `${METRIC_INFO[c.metric].label} (${unit}; ${METRIC_INFO[c.metric].calls})` +
@@ -35,7 +31,7 @@ export function formatMetric(c: MetricComparison): string {
     ["p50", value(c.a.p50, c.unit), value(c.b.p50, c.unit), ratio(c.ratio.p50)],
     ["p99", value(c.a.p99, c.unit), value(c.b.p99, c.unit), ratio(c.ratio.p99)],
   ];
-  return [head, table(rows).replace(/^/gm, "  "), `  ${c.text}`, ...c.notes.map((n) => `  note: ${n}`)].join("\n");
+  return [head, textTable(rows, "   ").replace(/^/gm, "  "), `  ${c.text}`, ...c.notes.map((n) => `  note: ${n}`)].join("\n");
 }
 
 export function formatPair(p: PairResult): string {

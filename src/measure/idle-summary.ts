@@ -4,6 +4,7 @@
 import type { InvocationRecord, Workload } from "./record";
 import { wilson } from "../stats/wilson";
 import { formatDuration } from "../workload/duration";
+import { textTable } from "./text-table";
 
 export interface IdleRow {
   /** The idle time as written (`5m`), and in ms. */
@@ -97,8 +98,7 @@ export function formatIdle(s: IdleSummaryJson): string {
       fixed(r.initMs.p50, 1), r.initMs.n ? `${fixed(r.initMs.min, 1)}-${fixed(r.initMs.max, 1)}` : "-",
     ]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd());
+  const lines = [textTable(rows)];
   const unknown = s.rows.reduce((a, r) => a + r.unknown, 0);
   if (unknown) lines.push(`note: ${unknown} probe${unknown === 1 ? "" : "s"} failed or had no REPORT; not counted`);
   return lines.join("\n");

@@ -5,6 +5,7 @@ import type { Stat } from "./stats";
 import { START_KINDS } from "./record";
 import { groupsShown, ROW_METRICS } from "./summary-notes";
 import type { SummaryJson } from "./summary-json";
+import { textTable } from "./text-table";
 import { formatWorkload } from "./workload-summary";
 
 /** A figure at the precision it was measured at: whole numbers bare, others with two decimals. */
@@ -21,11 +22,6 @@ function row(label: string, s: Stat, integer: boolean): string[] {
   const ci = s.p50Ci95 ? `[${f(s.p50Ci95[0])}, ${f(s.p50Ci95[1])}]` : "-";
   // The mean is not an observed value: two decimals even for whole-number times.
   return [label, String(s.n), fmt(s.mean, false), f(s.p50), ci, f(s.p90), f(s.p99), f(s.max)];
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd()).join("\n");
 }
 
 export function formatSummary(s: SummaryJson): string {
@@ -54,5 +50,5 @@ export function formatSummary(s: SummaryJson): string {
         `${(s.cost.provisionedConcurrency.wallMs / 1000).toFixed(1)} s)`
       : "") +
     (s.pricing ? `  (${s.pricing.region} prices, ${s.pricing.source}, ${s.pricing.date})` : "");
-  return [head, counts, table(rows), ...formatWorkload(s.workload), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
+  return [head, counts, textTable(rows), ...formatWorkload(s.workload), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
 }

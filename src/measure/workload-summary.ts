@@ -117,11 +117,10 @@ export function describeWorkload(w: Workload): string {
 }
 
 /**
- * The workload's lines of the human summary: nothing for the closed loop (its output is as it
- * was); for the others the schedule against what was achieved, the lag, latency from the
- * scheduled time beside the client round trip, and per burst its cold starts and tail.
+ * The workload's lines under the summary table (whose `latency ms` row is the latency from the
+ * schedule): nothing for the closed loop (its output is as it was); for the others the schedule
+ * against what was achieved, the lag, and per burst its cold starts and tail.
  */
-/** The workload's lines under the summary table (whose `latency ms` row is the latency from the schedule). */
 export function formatWorkload(w: WorkloadSummaryJson | null): string[] {
   if (!w || !TIMED.has(w.workload.shape)) return [];
   const lines = [
