@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { medianRanks } from "../src/measure/median-ci";
 import fc from "fast-check";
-import { Metric, rankOf } from "../src/measure/stats";
+import { Metric } from "../src/measure/stats";
+import { nearestRankValue, rankOf } from "../src/stats/rank";
 import { Rng } from "../src/workload/rng";
 
 /** C(n, i) for i = 0..n, exactly. */
@@ -94,6 +95,15 @@ describe("integer percentile ranks", () => {
     const m = new Metric(1, { exactUpTo: 0 });
     for (let v = 1; v <= 193; v++) m.record(v * 10);
     assert.deepEqual(m.valuesAtRanks([127]), [1270]);
+  });
+
+  it("picks a sorted array's value by that rank, where ceil(q * n) in floating point is one off", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.equal(Math.ceil(0.07 * 100), 8); // the float rank
+    assert.equal(nearestRankValue(values, 0.07), 7);
+    assert.equal(nearestRankValue(values, 0.5), 50);
+    assert.equal(nearestRankValue(values, 1), 100);
+    assert.equal(nearestRankValue([], 0.5), undefined);
   });
 
   it("reports billed ms as whole ms, observed values within the histogram's precision, and rounded JSON", () => {

@@ -3,6 +3,7 @@
 // `idleMs`), so the `idle` command and `report` (reading the JSONL back) agree.
 import type { InvocationRecord, Workload } from "./record";
 import { wilson } from "../stats/wilson";
+import { nearestRankValue } from "../stats/rank";
 import { formatDuration } from "../workload/duration";
 import { textTable } from "./text-table";
 
@@ -75,7 +76,7 @@ export class IdleSummary {
         coldShareCi95: wilson(t.cold, t.n),
         initMs: {
           n: inits.length,
-          p50: inits.length ? inits[Math.ceil(inits.length / 2) - 1] : null,
+          p50: nearestRankValue(inits, 0.5) ?? null,
           min: inits.length ? inits[0] : null,
           max: inits.length ? inits[inits.length - 1] : null,
         },

@@ -8,6 +8,7 @@
 // Values are scaled to integers of the precision they were measured at: µs for client times,
 // 1/100 ms for REPORT durations (two decimals), whole ms for billed durations, whole MB for memory.
 import * as hdr from "hdr-histogram-js";
+import { rankOf } from "../stats/rank";
 import { medianRanks } from "./median-ci";
 import type { InvocationRecord } from "./record";
 
@@ -20,21 +21,6 @@ export interface Stat {
   max: number | null;
   /** Distribution-free 95% confidence interval of the median (median-ci.ts); null when n < 6. */
   p50Ci95: [number, number] | null;
-}
-
-/** The nearest rank (1-based) of percentile p (0-100] among n values, in integer arithmetic. */
-export function rankOf(p: number, n: number): number {
-  // p as a fraction num / den with den a power of ten (p has at most 6 decimals).
-  let den = 100;
-  let num = p;
-  for (let i = 0; i < 6 && !Number.isInteger(num); i++) {
-    num *= 10;
-    den *= 10;
-  }
-  num = Math.round(num);
-  const product = BigInt(num) * BigInt(n);
-  const rank = Number((product + BigInt(den) - 1n) / BigInt(den));
-  return Math.min(n, Math.max(1, rank));
 }
 
 /** Values kept exactly, below which percentiles need no histogram. */

@@ -2,6 +2,7 @@
 // how late the sender was, and per burst its cold starts and tail. A fold over records like
 // RunSummary, so `measure` and `report` agree.
 import { Metric, type Stat } from "./stats";
+import { nearestRankValue } from "../stats/rank";
 import type { InvocationRecord, Workload } from "./record";
 import { SecondSeries, type SecondPoint } from "./workload-series";
 
@@ -30,8 +31,6 @@ export interface WorkloadSummaryJson {
 /** Shapes whose calls leave on a schedule of times (the rest: the closed loop and idle probes). */
 const TIMED = new Set(["open", "ramp", "trace", "burst"]);
 
-/** Nearest-rank quantile of a sorted array. */
-const rank = (sorted: number[], q: number) => (sorted.length ? sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1] : null);
 
 export class WorkloadSummary {
   private workload: Workload | undefined;
@@ -82,7 +81,7 @@ export class WorkloadSummary {
     this.perBurst.forEach((b, burst) => {
       if (!b) return;
       const sorted = [...b.latencies].sort((x, y) => x - y);
-      out.push({ burst, n: b.n, cold: b.cold, p50LatencyMs: rank(sorted, 0.5), p99LatencyMs: rank(sorted, 0.99), latencies: sorted });
+      out.push({ burst, n: b.n, cold: b.cold, p50LatencyMs: nearestRankValue(sorted, 0.5) ?? null, p99LatencyMs: nearestRankValue(sorted, 0.99) ?? null, latencies: sorted });
     });
     return out;
   }
