@@ -5,6 +5,7 @@
 // resources (ARNs, digests, URLs) can be checked.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { shortHash } from "./manifest/names";
 
 export interface Registered {
   type: string;
@@ -50,7 +51,7 @@ const AUTONAMED: Record<string, string> = {
  * real ones are random; these are seeded from the logical name, so a plan is the same every run.
  */
 export function autoname(logicalName: string): string {
-  return `${logicalName}-${createHash("sha256").update(logicalName).digest("hex").slice(0, 7)}`;
+  return `${logicalName}-${shortHash(logicalName)}`;
 }
 
 export const FAKE_ACCOUNT = "123456789012";
