@@ -58,7 +58,6 @@ function describe(r: Registered): string {
       return `${i.platforms?.join(",")}, ${i.dockerfile?.location}${i.target ? `, target ${i.target}` : ""}, ${tags}${i.buildOnPreview === false ? ", not built on preview" : ""}`;
     }
     case "aws:iam/role:Role":
-      return named(r, "name");
     case "aws:iam/rolePolicy:RolePolicy":
       return named(r, "name");
     case "aws:s3/bucket:Bucket":

@@ -60,7 +60,12 @@ export interface StackOptions {
 /** Groups items by a key, keeping their order. */
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const t of items) groups.set(key(t), [...(groups.get(key(t)) ?? []), t]);
+  for (const t of items) {
+    const k = key(t);
+    const group = groups.get(k);
+    if (group) group.push(t);
+    else groups.set(k, [t]);
+  }
   return groups;
 }
 
