@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
 import { Benchmark, LIVE_ALIAS, type StackFacts, type StackNames } from "../components/benchmark";
-import { buildImage } from "../components/image";
+import { buildImage, buildInputs } from "../components/image";
 import { stackRepository } from "../components/repository";
 import { bucketLogicalName } from "./manifest/names";
 import { basicExecutionPolicyArn } from "./policies";
@@ -38,10 +38,9 @@ export interface StackOutputs {
   dataBucket: pulumi.Output<string> | undefined;
 }
 
-/** The key that makes two builds identical: same inputs, same image. */
+/** The key that makes two builds identical: same inputs (the Image's own name hashes them), same image. */
 export function buildKey(b: BenchmarkSpec): string {
-  const args = Object.fromEntries(Object.entries(b.build.args).sort(([a], [c]) => a.localeCompare(c)));
-  return JSON.stringify([b.build.context, b.build.dockerfile, args, b.build.target ?? null, b.platform]);
+  return JSON.stringify(buildInputs(b));
 }
 
 /**
