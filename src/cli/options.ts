@@ -86,7 +86,6 @@ export function namePrefix(value: string): string {
   return value;
 }
 
-
 /**
  * A duration option: `250` (milliseconds), or a number with a unit, `250ms`, `1.5s`, `2m`, `1h`.
  * Negative, empty, non-finite and out-of-range values are refused. Resolves to whole milliseconds.

@@ -25,10 +25,6 @@ export interface MeasurePlan {
   schedule?: Schedule;
   /** Open workloads: calls in flight at most before a due call is dropped. */
   maxInFlight?: number;
-  /**
-   * Open workloads: calls out at once at most (the connection pool's size); a due call beyond it
-   * waits for a connection and is sent late, its lag recorded. Default: maxInFlight.
-   */
   /** Warm-up calls sent first at the run's concurrency, recorded with `warmup: true`. */
   warmup?: number;
 }
