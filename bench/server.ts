@@ -3,6 +3,7 @@
 // the function as an emulator's). It prints its port on stdout.
 import * as http from "node:http";
 import { randomUUID } from "node:crypto";
+import { reportLine } from "../src/standin/invoke-server";
 
 export function serve(): void {
   const server = http.createServer((req, res) => {
@@ -14,7 +15,7 @@ export function serve(): void {
       }
       const id = randomUUID();
       const log = `START RequestId: ${id} Version: $LATEST\nEND RequestId: ${id}\n` +
-        `REPORT RequestId: ${id}\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n`;
+        `${reportLine(id, { durationMs: 1.23, billedMs: 2, memoryMb: 128, maxMemoryMb: 40 })}\n`;
       res.writeHead(200, {
         "content-type": "application/json", "x-amzn-RequestId": id, "X-Amz-Executed-Version": "$LATEST",
         "X-Amz-Log-Result": Buffer.from(log).toString("base64"),
