@@ -21,6 +21,10 @@ const PC_X86 = 0.0000041667;
 const RESTORE_GB = 0.0001397998;
 const REQUEST = 0.0000002;
 
+/** A stand-in reply from an instance that was already up: a REPORT without Init Duration. */
+const warmReply = (call: { requestId: string }) => ({
+  kind: "ok" as const, payload: "{}", log: logTail(call.requestId, { durationMs: 5, billedMs: 5, memoryMb: 1024, maxMemoryMb: 50 }),
+});
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${what}: ${a} vs ${b}`);
 
 /** Holds the first `k` calls until all `k` have arrived: k environments in flight at once. */
@@ -150,9 +154,7 @@ describe("start kinds against loopback servers", function () {
   });
 
   it("a qualifier without provisioned concurrency is warm; --cold or sweep with a qualifier is a usage error", async () => {
-    const s = await InvokeServer.start((call) => ({
-      kind: "ok", payload: "{}", log: logTail(call.requestId, { durationMs: 5, billedMs: 5, memoryMb: 1024, maxMemoryMb: 50 }),
-    }), suite.moto.endpoint, SECRET);
+    const s = await InvokeServer.start(warmReply, suite.moto.endpoint, SECRET);
     try {
       const r = await cli(["measure", FN, "--qualifier", "live", "-n", "5", "--endpoint", s.endpoint, "--json"]);
       assert.equal(r.code, 0, r.err);
@@ -173,9 +175,7 @@ describe("start kinds against loopback servers", function () {
 
   it("flags forced cold starts that came back warm", async () => {
     // A stand-in whose environments survive configuration changes: the forcing does not work.
-    const s = await InvokeServer.start((call) => ({
-      kind: "ok", payload: "{}", log: logTail(call.requestId, { durationMs: 5, billedMs: 5, memoryMb: 1024, maxMemoryMb: 50 }),
-    }), suite.moto.endpoint, SECRET);
+    const s = await InvokeServer.start(warmReply, suite.moto.endpoint, SECRET);
     try {
       const r = await cli(["measure", FN, "-n", "8", "--cold", "2", "--endpoint", s.endpoint, "--json"]);
       assert.equal(r.code, 0, r.err);
