@@ -6,6 +6,7 @@ import * as dockerbuild from "@pulumi/docker-build";
 import { Benchmark, LIVE_ALIAS, type StackFacts, type StackNames } from "../components/benchmark";
 import { buildImage, buildInputs } from "../components/image";
 import { stackRepository } from "../components/repository";
+import { groupBy } from "./group-by";
 import { bucketLogicalName } from "./manifest/names";
 import { basicExecutionPolicyArn } from "./policies";
 import type { Manifest } from "./manifest/load";
@@ -54,18 +55,6 @@ export const settle = () => new Promise<void>((resolve) => setImmediate(resolve)
 export interface StackOptions {
   /** `lambda-bench:buildOnPreview`, passed to every Image; undefined keeps docker-build's default. */
   buildOnPreview?: boolean;
-}
-
-/** Groups items by a key, keeping their order. */
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const group = groups.get(k);
-    if (group) group.push(t);
-    else groups.set(k, [t]);
-  }
-  return groups;
 }
 
 /**

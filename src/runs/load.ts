@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import { parseRecord, type InvocationRecord } from "../measure/record";
 import { readProvenance, type Provenance } from "../measure/provenance";
+import { groupBy } from "../group-by";
 import { capLines } from "./line-cap";
 import { RunSummary } from "../measure/summary";
 import { choose, StepSampler, type StepSamples, type SweepChoice, type SweepStep } from "../measure/sweep";
@@ -135,12 +136,7 @@ export async function loadRuns(inputs: string[], o: Pick<LoadOptions, "warn"> = 
  * a folder with two runs at one size forms no sweep (which one would be the step is not known).
  */
 function sweepsOf(runs: (Run & { samples?: StepSamples })[]): Sweep[] {
-  const groups = new Map<string, (Run & { samples?: StepSamples })[]>();
-  for (const r of runs) {
-    if (r.memoryMb === null) continue;
-    const key = `${path.dirname(r.file)}\u0000${r.benchmark}\u0000${r.function}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
+  const groups = groupBy(runs.filter((r) => r.memoryMb !== null), (r) => `${path.dirname(r.file)}\u0000${r.benchmark}\u0000${r.function}`);
   const sweeps: Sweep[] = [];
   for (const group of groups.values()) {
     const sizes = new Set(group.map((r) => r.memoryMb));
