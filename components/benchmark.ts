@@ -10,7 +10,7 @@ import type { Benchmark as BenchmarkSpec } from "../src/manifest/schema";
 import {
   inlinePolicy, LAMBDA_TRUST_POLICY, managedAttachmentName, managedPolicyArns, STACK_TAG_KEY,
 } from "../src/policies";
-import { BENCHMARK_TYPE } from "./repository";
+import { BENCHMARK_TYPE, formerChildUrn } from "./repository";
 
 export { BENCHMARK_TYPE };
 
@@ -41,6 +41,8 @@ export interface BenchmarkArgs {
   /** AWSLambdaBasicExecutionRole in the stack's partition: one Output shared by every benchmark. */
   basicExecutionArn: pulumi.Output<string>;
 }
+
+const ATTACHMENT_TYPE = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 
 /** The alias that provisioned concurrency is configured on. */
 export const LIVE_ALIAS = "live";
@@ -84,7 +86,7 @@ export class Benchmark extends pulumi.ComponentResource {
       const { name: attachment, oldName } = managedAttachmentName(name, arn);
       const unambiguous = managed.filter((a) => managedAttachmentName(name, a).oldName === oldName).length === 1;
       grants.push(new aws.iam.RolePolicyAttachment(attachment, { role: this.role.name, policyArn: arn }, {
-        parent: this, ...(unambiguous ? { aliases: [{ name: oldName }] } : {}),
+        parent: this, ...(unambiguous ? { aliases: [formerChildUrn(oldName, ATTACHMENT_TYPE)] } : {}),
       }));
     }
     if (spec.policies.some((p) => p.name !== "managed")) {

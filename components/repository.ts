@@ -36,11 +36,12 @@ export function stackRepository(repo: string, deployedRepo: string, members: rea
 }
 
 /**
- * The URN a resource of type `type` had as the child of benchmark `fn`'s component, logical name
- * `fn`, in earlier versions (components are top-level, so the type chain is the component's and
- * the child's). A whole URN, not an alias spec: the SDK turns a spec into a URN through a chain of
- * about ten Outputs: 1,000 aliases made 88,000 promises, 4% of a 500-benchmark plan's.
+ * The URN a resource of type `type` and logical name `name` had as the child of a benchmark's
+ * component in earlier versions (components are top-level, so the type chain is the component's
+ * and the child's; repositories and images were named after their benchmark's function). A whole
+ * URN, not an alias spec: the SDK turns a spec into a URN through a chain of about ten Outputs:
+ * 1,000 aliases made 88,000 promises, 4% of a 500-benchmark plan's.
  */
-export function formerChildUrn(fn: string, type: string): string {
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${BENCHMARK_TYPE}$${type}::${fn}`;
+export function formerChildUrn(name: string, type: string): string {
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${BENCHMARK_TYPE}$${type}::${name}`;
 }

@@ -1,7 +1,7 @@
 // The bootstrap's intervals, checked by coverage on seeded synthetic data where the truth is known.
 import { strict as assert } from "node:assert";
 import { Rng } from "../src/stats/rng";
-import { plainReplicate, ratioOfQuantiles, type BootstrapMethod } from "../src/stats/bootstrap";
+import { percentileInterval, plainReplicate, ratioOfQuantiles, type BootstrapMethod } from "../src/stats/bootstrap";
 import { quantileSorted, sampleOf, type Sample } from "../src/stats/samples";
 
 /** n lognormal values with median `median` and log-sd `sigma`. */
@@ -137,5 +137,12 @@ describe("stats: bootstrap of quantiles", function () {
     assert.ok(r.ratio.lo <= r.ratio.estimate && r.ratio.estimate <= r.ratio.hi);
     // Same seed, same interval.
     assert.deepEqual(ratioOfQuantiles(a, b, 0.99, { seed: 1, resamples: 2000 }), r);
+  });
+
+  it("the 95% interval's ends are the 250th and 9,750th of 10,000 replicates, ranks counted in integers", () => {
+    // (1 - 0.95) / 2 is 0.025000000000000022 in floating point: ceil(alpha * n) took the 251st.
+    const reps = Float64Array.from({ length: 10_000 }, (_, i) => 10_000 - i);
+    assert.deepEqual(percentileInterval(0, reps, 0.95), { estimate: 0, lo: 250, hi: 9750 });
+    assert.deepEqual(percentileInterval(0, Float64Array.from({ length: 1000 }, (_, i) => i + 1), 0.9), { estimate: 0, lo: 50, hi: 950 });
   });
 });
