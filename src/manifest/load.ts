@@ -5,9 +5,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { needsDataBucket } from "../policies";
 import { readCapped } from "../read-capped";
-import { isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import { didYouMean, fromZod, offsetOf, salvage, type Issue, type Path } from "./issues";
+import { resolveEnv, scalarText } from "./env";
+import { fromZod, offsetOf, salvage, type Issue, type Path } from "./issues";
 import { checkNames, type Named } from "./names";
 import { checkPolicy, inlinePolicyProblem, worstInlinePolicySize } from "./policy-checks";
 import {
@@ -62,11 +63,6 @@ export function loadManifest(file: string, opts: LoadOptions = {}): Manifest {
   if (!result.manifest) throw new ManifestInvalid(result.errors);
   return result.manifest;
 }
-
-/** The longest name S3 gives a bucket: what `${bucket}` may grow to when sizing env. */
-const MAX_BUCKET_NAME = 63;
-const REF = /\$\{([^}]*)\}/g;
-
 
 /**
  * Validates manifest text. `file` names it in errors and anchors relative build paths (its folder).
@@ -200,46 +196,9 @@ function resolve(
     let bucketFrom: Path | undefined = needsDataBucket(policies)
       ? [...policiesFrom, policies.findIndex((p) => p?.name === "access_s3" && !p.scope)] : undefined;
 
-    // env: defaults then the entry, key by key; each value remembers where it was written.
-    const env: Record<string, string> = {};
-    const envFrom: Record<string, Path> = {};
-    for (const [src, map] of [["defaults", defaults.env], ["entry", entry.env]] as const) {
-      for (const [k, v] of Object.entries(map ?? {})) {
-        const p: Path = src === "defaults" ? ["defaults", "env", k] : ["benchmarks", i, "env", k];
-        env[k] = scalarText(doc, p, v);
-        envFrom[k] = p;
-      }
-    }
-    let usesBucket = needsDataBucket(policies);
-    // What Lambda will count: references as they will expand, `${bucket}` at its longest.
-    const sized: Record<string, string> = {};
-    for (const [k, v] of Object.entries(env)) {
-      sized[k] = v;
-      env[k] = v.replace(REF, (whole, ref: string) => {
-        if (ref === "bucket") {
-          usesBucket = true;
-          bucketFrom ??= envFrom[k];
-          sized[k] = sized[k].replace(whole, "b".repeat(MAX_BUCKET_NAME));
-          return whole; // filled in by the program once the bucket has a name
-        }
-        const m = /^function:(.*)$/.exec(ref);
-        if (m && allFunctions.has(m[1])) {
-          sized[k] = sized[k].replace(whole, prefix + m[1]);
-          return prefix + m[1];
-        }
-        issues.push({
-          path: envFrom[k],
-          message: m
-            ? `env ${k}: \${function:${m[1]}} names no function of this manifest${didYouMean(m[1], [...allFunctions])}`
-            : `env ${k}: unknown reference "${whole}": use \${function:NAME} or \${bucket}`,
-        });
-        return whole;
-      });
-    }
-    const envBytes = Buffer.byteLength(JSON.stringify(sized));
-    if (envBytes > LIMITS.envBytes) {
-      issues.push({ path: origin(i, entry.env !== undefined, "env"), message: `env of "${fn}" is ${envBytes} bytes as Lambda counts it (JSON of all keys and values, \${bucket} as ${MAX_BUCKET_NAME} characters); the limit is ${LIMITS.envBytes}: shorten or drop values` });
-    }
+    const { env, bucketFrom: envBucketFrom } = resolveEnv(fn, i, entry.env, defaults.env, { doc, allFunctions, prefix, issues });
+    const usesBucket = needsDataBucket(policies) || envBucketFrom !== undefined;
+    bucketFrom ??= envBucketFrom;
 
     const { provisionedConcurrency: provisioned, reservedConcurrency: reserved } = entry;
     if (provisioned !== undefined && reserved !== undefined && provisioned > reserved) {
@@ -282,18 +241,6 @@ function resolve(
 
 function argPath(i: number, entry: Entry, key: string): Path {
   return origin(i, entry.build?.args?.[key] !== undefined, "build", "args", key);
-}
-
-/**
- * A scalar as Lambda and Docker will see it. Numbers keep their source text (`1.10` stays "1.10",
- * not "1.1"); booleans become "true"/"false".
- */
-function scalarText(doc: Document, p: Path, value: string | number | boolean): string {
-  if (typeof value === "number") {
-    const node = doc.getIn(p as unknown[], true);
-    if (isScalar(node) && typeof node.source === "string") return node.source;
-  }
-  return String(value);
 }
 
 function isDir(p: string): boolean {
