@@ -1,7 +1,7 @@
 // Per-second figures of an open workload for the report's time charts: calls sent, cold starts,
 // and latency quantiles from a small log-bucket histogram (5% buckets, 1.6 KB a second), so an
 // hour at 10,000 calls a second still costs a few MB, not a record each.
-import { rankOf } from "../stats/rank";
+import { quantileRank } from "../stats/rank";
 
 const BUCKETS = 400;
 const FLOOR_MS = 0.01;
@@ -31,7 +31,7 @@ class Second {
 
   quantile(q: number): number | null {
     if (this.n === 0) return null;
-    const rank = rankOf(q * 100, this.n);
+    const rank = quantileRank(q, this.n);
     let seen = 0;
     for (let b = 0; b < BUCKETS; b++) {
       seen += this.hist[b];

@@ -31,7 +31,6 @@ export interface WorkloadSummaryJson {
 /** Shapes whose calls leave on a schedule of times (the rest: the closed loop and idle probes). */
 const TIMED = new Set(["open", "ramp", "trace", "burst"]);
 
-
 export class WorkloadSummary {
   private workload: Workload | undefined;
   private scheduled = 0;

@@ -10,7 +10,7 @@
 // per-repetition offset then shows in the interval instead of passing for a difference), and the
 // quantile of the pooled resample is found by bisection over the sorted values, counting in each
 // drawn cluster by binary search.
-import { rankOf } from "./rank";
+import { quantileRank } from "./rank";
 import { Rng } from "./rng";
 import { countAtMost, quantileSorted, type Sample } from "./samples";
 
@@ -30,17 +30,10 @@ export function methodFor(s: Sample): BootstrapMethod {
   return s.clusters.length >= MIN_CLUSTERS ? "cluster bootstrap" : "bootstrap";
 }
 
-/**
- * Nearest rank (1-based) of quantile q (0-1] in n values, in integers as the estimates' is
- * (stats/rank.ts): in floating point, the 95% interval's alpha, (1 - 0.95) / 2, is
- * 0.025000000000000022, and ceil(alpha * 10,000) took the 251st replicate for the 250th.
- */
-const rankAt = (q: number, n: number) => rankOf(q * 100, n);
-
 /** One plain-bootstrap replicate of the q-quantile. */
 export function plainReplicate(sorted: Float32Array, q: number, rng: Rng): number {
   const n = sorted.length;
-  const k = rankAt(q, n);
+  const k = quantileRank(q, n);
   const u = rng.beta(k, n - k + 1);
   const index = Math.min(n, Math.max(1, Math.ceil(n * u)));
   return sorted[index - 1];
@@ -63,7 +56,7 @@ function drawClusters(s: Sample, rng: Rng, counts: Uint32Array): number {
 function pooledQuantile(s: Sample, q: number, counts: Uint32Array): number {
   let total = 0;
   for (let c = 0; c < counts.length; c++) total += counts[c] * s.clusters[c].length;
-  const k = rankAt(q, total);
+  const k = quantileRank(q, total);
   // Smallest g with at least k pooled values <= sorted[g].
   let lo = 0;
   let hi = s.sorted.length - 1;
@@ -113,12 +106,16 @@ export interface Interval {
   hi: number;
 }
 
-/** The percentile interval of replicates at the given level (they are sorted in place). */
+/**
+ * The percentile interval of replicates at the given level (they are sorted in place). Ranks are
+ * counted in integers (stats/rank.ts), as the estimates' are: in floating point the 95% interval's
+ * alpha, (1 - 0.95) / 2, is 0.025000000000000022, and ceil(alpha * 10,000) took the 251st for the 250th.
+ */
 export function percentileInterval(estimate: number, reps: Float64Array, level: number): Interval {
   reps.sort();
   const alpha = (1 - level) / 2;
   const n = reps.length;
-  return { estimate, lo: reps[rankAt(alpha, n) - 1], hi: reps[rankAt(1 - alpha, n) - 1] };
+  return { estimate, lo: reps[quantileRank(alpha, n) - 1], hi: reps[quantileRank(1 - alpha, n) - 1] };
 }
 
 export interface RatioOptions {

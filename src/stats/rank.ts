@@ -17,7 +17,12 @@ export function rankOf(p: number, n: number): number {
   return Math.min(n, Math.max(1, rank));
 }
 
+/** The nearest rank (1-based) of quantile q (0-1] among n values: rankOf with q as a percentage. */
+export function quantileRank(q: number, n: number): number {
+  return rankOf(q * 100, n);
+}
+
 /** The value at quantile q (0-1] of sorted values, by nearest rank; undefined when there are none. */
 export function nearestRankValue<T>(sorted: ArrayLike<T>, q: number): T | undefined {
-  return sorted.length ? sorted[rankOf(q * 100, sorted.length) - 1] : undefined;
+  return sorted.length ? sorted[quantileRank(q, sorted.length) - 1] : undefined;
 }
