@@ -3,7 +3,7 @@
 // returns the stack outputs (`functions`, `dataBucket`).
 import * as pulumi from "@pulumi/pulumi";
 import { loadManifest, ManifestInvalid } from "./src/manifest/load";
-import { defineStack } from "./src/program";
+import { defineStack } from "./src/deploy/program";
 
 function load(config: pulumi.Config, namePrefix: string) {
   try {

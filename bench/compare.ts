@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { compareMetric } from "../src/compare/compare";
 import { RunSampler } from "../src/compare/metrics";
 import { loadSide } from "../src/compare/run";
-import { completeRecord } from "../src/measure/record";
+import { completeRecord } from "../src/runs/record";
 import { Rng } from "../src/stats/rng";
 import { verdict } from "./verdict";
 

@@ -62,7 +62,7 @@ async function open(endpoint: string, rate: number, seconds: number): Promise<vo
     "--endpoint", endpoint, "--region", "us-east-1", "--json", "--out", "/dev/null"], { out: (s) => { stdout += s; }, err: (s) => process.stderr.write(s) });
   const cpu = process.cpuUsage(cpu0);
   if (code !== 0) throw new Error(`measure exited ${code}`);
-  const s = JSON.parse(stdout) as import("../src/measure/summary").SummaryJson;
+  const s = JSON.parse(stdout) as import("../src/summary/summary").SummaryJson;
   const w = s.workload!;
   const figures: RateFigures = {
     target: rate, achieved: w.achievedRate, lagP50: w.lagMs.p50, lagP99: w.lagMs.p99, lagMax: w.lagMs.max,

@@ -15,9 +15,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadManifest } from "../src/manifest/load";
-import { Metric } from "../src/measure/stats";
-import { runUnderMocks, type Registered } from "../src/mocks";
-import { defineStack, settle } from "../src/program";
+import { Metric } from "../src/stats/metric";
+import { runUnderMocks, type Registered } from "../src/deploy/mocks";
+import { defineStack, settle } from "../src/deploy/program";
 import { verdict } from "./verdict";
 
 const N = Number(process.env.BENCH_N ?? 500);

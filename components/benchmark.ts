@@ -9,7 +9,7 @@ import { explicitRoleName, logGroupName } from "../src/manifest/names";
 import type { Benchmark as BenchmarkSpec } from "../src/manifest/schema";
 import {
   inlinePolicy, LAMBDA_TRUST_POLICY, managedAttachmentName, managedPolicyArns, STACK_TAG_KEY,
-} from "../src/policies";
+} from "../src/manifest/policies";
 import { BENCHMARK_TYPE, formerChildUrn } from "./repository";
 
 export { BENCHMARK_TYPE };

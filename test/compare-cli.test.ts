@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cli } from "./run-cli";
-import type { InvocationRecordInput } from "../src/measure/record";
+import type { InvocationRecordInput } from "../src/runs/record";
 import { Rng } from "../src/stats/rng";
 import { workspace } from "./fixtures";
 

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { cli } from "./run-cli";
-import { InvocationRecord } from "../src/measure/record";
+import { InvocationRecord } from "../src/runs/record";
 import { interleaveOrder, parseInterleave, sideFile } from "../src/measure/interleave";
 import { withMotoFunction } from "./servers/moto-hooks";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";

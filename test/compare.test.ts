@@ -3,9 +3,9 @@ import { strict as assert } from "node:assert";
 import { compareMetric, formatRatio, slowerBeyond, MIN_N_P99 } from "../src/compare/compare";
 import { matchRuns, type LoadedRun } from "../src/compare/match";
 import { valueOf } from "../src/compare/metrics";
-import { completeRecord } from "../src/measure/record";
-import { RunSummary } from "../src/measure/summary";
-import { IdleSummary } from "../src/measure/idle-summary";
+import { completeRecord } from "../src/runs/record";
+import { RunSummary } from "../src/summary/summary";
+import { IdleSummary } from "../src/summary/idle-summary";
 import { Rng } from "../src/stats/rng";
 import { sampleOf, type Sample } from "../src/stats/samples";
 

@@ -11,9 +11,9 @@ import * as path from "node:path";
 import { cli } from "./run-cli";
 import { workspace } from "./fixtures";
 import { startStandin, type Standin } from "../src/standin/standin";
-import { loadRuns } from "../src/runs/load";
+import { loadRuns } from "../src/summary/saved-runs";
 import { cdfSpec, coldWarmSpec, renderSvg } from "../src/report/charts";
-import type { InvocationRecordInput } from "../src/measure/record";
+import type { InvocationRecordInput } from "../src/runs/record";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const MANIFEST = path.join(ROOT, "benchmarks.yaml");

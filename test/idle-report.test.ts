@@ -1,8 +1,8 @@
 // The idle chart's data: one point per idle time, its Wilson interval, in a readable unit.
 import { strict as assert } from "node:assert";
 import { idleSpec } from "../src/report/charts-idle";
-import { completeRecord, type InvocationRecordInput } from "../src/measure/record";
-import { IdleSummary } from "../src/measure/idle-summary";
+import { completeRecord, type InvocationRecordInput } from "../src/runs/record";
+import { IdleSummary } from "../src/summary/idle-summary";
 import { wilson } from "../src/stats/wilson";
 
 function probe(idleMs: number, cold: boolean): InvocationRecordInput {

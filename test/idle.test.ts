@@ -4,12 +4,12 @@ import { strict as assert } from "node:assert";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { HttpInvoker } from "../src/aws/invoke-http";
 import { DEFAULT_RETRY, invokeMeasured, type Target } from "../src/measure/invoke";
-import { pricesFor } from "../src/measure/pricing";
-import type { InvocationRecord, Workload } from "../src/measure/record";
+import { pricesFor } from "../src/aws/pricing";
+import type { InvocationRecord, Workload } from "../src/runs/record";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { TEST_CREDENTIALS, TEST_REGION } from "../src/standin/moto";
 import { idlePlan, planDuration, runIdle, type IdleClock } from "../src/measure/idle";
-import { formatIdle, IdleSummary } from "../src/measure/idle-summary";
+import { formatIdle, IdleSummary } from "../src/summary/idle-summary";
 import { formatDuration, parseDurationList, readDuration as parseDuration } from "../src/workload/duration";
 
 const MIN = 60_000;

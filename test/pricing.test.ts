@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { invocationCost, pricesFor, provisionedConcurrencyCost, PRICE_TABLE } from "../src/measure/pricing";
+import { invocationCost, pricesFor, provisionedConcurrencyCost, PRICE_TABLE } from "../src/aws/pricing";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.abs(b), `${a} vs ${b}`);
 

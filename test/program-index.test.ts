@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { strict as assert } from "node:assert";
 import { ManifestInvalid } from "../src/manifest/load";
-import { autoname, FAKE_ACCOUNT, fakeDigest, runUnderMocks } from "../src/mocks";
-import { plan, planText } from "../src/plan";
+import { autoname, FAKE_ACCOUNT, fakeDigest, runUnderMocks } from "../src/deploy/mocks";
+import { plan, planText } from "../src/deploy/plan";
 import { manifestFile, workspace } from "./fixtures";
 import { imageOf, loadProgram, REGION, repoUrl, T, yaml } from "./program-support";
 

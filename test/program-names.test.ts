@@ -2,7 +2,7 @@
 // managed attachments that cannot collide, and the URNs an existing stack keeps (aliases).
 import { strict as assert } from "node:assert";
 import { explicitRoleName } from "../src/manifest/names";
-import type { Registered } from "../src/mocks";
+import type { Registered } from "../src/deploy/mocks";
 import { workspace } from "./fixtures";
 import { deploy, find, T, yaml } from "./program-support";
 

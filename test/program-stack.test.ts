@@ -2,8 +2,8 @@
 // build, lifecycle policies, log groups, and provisioned and reserved concurrency, each input as
 // AWS will see it.
 import { strict as assert } from "node:assert";
-import { UNKNOWN, type Registered } from "../src/mocks";
-import { plan, planText } from "../src/plan";
+import { UNKNOWN, type Registered } from "../src/deploy/mocks";
+import { plan, planText } from "../src/deploy/plan";
 import { LIFECYCLE_POLICY } from "../components/repository";
 import { manifestFile } from "./fixtures";
 import { deploy, find, imageOf, REGION, repoUrl, T, yaml } from "./program-support";
@@ -102,9 +102,9 @@ describe("program: shared repositories and lifecycle policies", function () {
   });
 
   it("the functions output names the alias to invoke when provisioned", async () => {
-    const { defineStack } = await import("../src/program");
+    const { defineStack } = await import("../src/deploy/program");
     const { loadManifest } = await import("../src/manifest/load");
-    const { runUnderMocks } = await import("../src/mocks");
+    const { runUnderMocks } = await import("../src/deploy/mocks");
     const file = manifestFile(MAP_REDUCE);
     let qualifiers: Record<string, unknown> = {};
     await runUnderMocks(async () => {

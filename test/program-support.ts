@@ -1,8 +1,8 @@
 // Shared by the program tests: a multi-benchmark manifest, running it under mocks, and finders.
 import { strict as assert } from "node:assert";
 import { loadManifest } from "../src/manifest/load";
-import { FAKE_ACCOUNT, runUnderMocks, type MockOptions, type Registered } from "../src/mocks";
-import { defineStack, type StackOptions } from "../src/program";
+import { FAKE_ACCOUNT, runUnderMocks, type MockOptions, type Registered } from "../src/deploy/mocks";
+import { defineStack, type StackOptions } from "../src/deploy/program";
 import { manifestFile, workspace, yaml } from "./fixtures";
 
 export const REGION = "eu-west-1";

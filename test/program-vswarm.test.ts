@@ -3,8 +3,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Registered } from "../src/mocks";
-import { plan } from "../src/plan";
+import type { Registered } from "../src/deploy/mocks";
+import { plan } from "../src/deploy/plan";
 import { find, T } from "./program-support";
 
 /** vSwarm's Dockerfile.Lambda stages (benchmarks/<name>/docker/Dockerfile.Lambda), by benchmark. */

@@ -1,8 +1,8 @@
 // The Pulumi program under mocks: every resource's type, parent, name and the inputs AWS will see.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { autoname, FAKE_ACCOUNT, fakeDigest, UNKNOWN, type Registered } from "../src/mocks";
-import { plan } from "../src/plan";
+import { autoname, FAKE_ACCOUNT, fakeDigest, UNKNOWN, type Registered } from "../src/deploy/mocks";
+import { plan } from "../src/deploy/plan";
 import { manifestFile, workspace } from "./fixtures";
 import { coversToken, deploy, find, imageOf, MANIFEST, REGION, reordered, repoUrl, T, view } from "./program-support";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { progressBar } from "../src/cli/progress";
-import { formatSummary, RunSummary } from "../src/measure/summary";
-import { completeRecord, type InvocationRecord, type InvocationRecordInput } from "../src/measure/record";
+import { formatSummary, RunSummary } from "../src/summary/summary";
+import { completeRecord, type InvocationRecord, type InvocationRecordInput } from "../src/runs/record";
 
 describe("progress bar", () => {
   it("draws on a terminal, at most every 100 ms, and always the last step", () => {

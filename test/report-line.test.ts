@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { parseReport, parseReportLines } from "../src/measure/report-line";
+import { parseReport, parseReportLines } from "../src/aws/report-line";
 
 const ID = "8f5f2b1e-7c3d-4a1b-9e0f-1234567890ab";
 

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import puppeteer from "puppeteer-core";
 import { cli } from "./run-cli";
 import { CDF_PERCENTILES } from "../src/report/charts";
-import type { InvocationRecordInput } from "../src/measure/record";
+import type { InvocationRecordInput } from "../src/runs/record";
 import { workspace } from "./fixtures";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

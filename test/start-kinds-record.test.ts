@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import type { InvokeResult, Invoker } from "../src/aws/invoke-http";
 import { DEFAULT_RETRY, invokeMeasured, type Target } from "../src/measure/invoke";
-import { pricesFor } from "../src/measure/pricing";
+import { pricesFor } from "../src/aws/pricing";
 
 const ID = "0b8a3c52-9d1e-4f6a-8b7c-112233445566";
 const X86 = 0.0000166667;
@@ -60,8 +60,8 @@ describe("start kind and cost of one record", () => {
 
 describe("summary JSON precision", () => {
   it("carries no float tails: times at their measured precision, dollars to 12 significant digits", async () => {
-    const { RunSummary } = await import("../src/measure/summary");
-    const { completeRecord } = await import("../src/measure/record");
+    const { RunSummary } = await import("../src/summary/summary");
+    const { completeRecord } = await import("../src/runs/record");
     const s = new RunSummary();
     for (let i = 0; i < 7; i++) {
       s.add(completeRecord({

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { medianRanks } from "../src/measure/median-ci";
+import { medianRanks } from "../src/stats/median-ci";
 import fc from "fast-check";
-import { Metric } from "../src/measure/stats";
+import { Metric } from "../src/stats/metric";
 import { nearestRankValue, rankOf } from "../src/stats/rank";
 import { Rng } from "../src/workload/rng";
 

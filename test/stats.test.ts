@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as fc from "fast-check";
-import { Metric, ciWarning } from "../src/measure/stats";
+import { Metric, ciWarning } from "../src/stats/metric";
 import { nearestRank } from "./percentile";
 
 

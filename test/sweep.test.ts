@@ -5,14 +5,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { cli, spawnCli } from "./run-cli";
-import { InvocationRecord } from "../src/measure/record";
+import { InvocationRecord } from "../src/runs/record";
 import { withMotoFunction } from "./servers/moto-hooks";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { workspace } from "./fixtures";
 import { Rng } from "../src/stats/rng";
-import { choose, formatSweep, StepSampler } from "../src/measure/sweep";
-import { RunSummary } from "../src/measure/summary";
-import { completeRecord } from "../src/measure/record";
+import { choose, formatSweep, StepSampler } from "../src/summary/sweep-choice";
+import { RunSummary } from "../src/summary/summary";
+import { completeRecord } from "../src/runs/record";
 
 const FN = "lb-sweep";
 const ORIGINAL = 512;

@@ -5,8 +5,8 @@
 // summary of what completed and leaves with `cutShort`'s error.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { JsonlWriter } from "../measure/jsonl";
-import type { InvocationRecord } from "../measure/record";
+import { JsonlWriter } from "../runs/jsonl";
+import type { InvocationRecord } from "../runs/record";
 import { UserError } from "./errors";
 import type { Io } from "./io";
 

@@ -8,7 +8,7 @@ import { loadManifest } from "../manifest/load";
 import { didYouMean } from "../manifest/issues";
 import type { Benchmark } from "../manifest/schema";
 import { getConfiguration } from "../measure/configuration";
-import { pricesFor, type Architecture } from "../measure/pricing";
+import { pricesFor, type Architecture } from "../aws/pricing";
 import type { Target } from "../measure/invoke";
 import { describeAwsError } from "../aws/lambda";
 import { UserError } from "./errors";

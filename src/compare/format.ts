@@ -1,8 +1,8 @@
 // `compare`'s text: per pair, each metric's p50 and p99 for A, B and B/A with 95% intervals, the
 // verdict in hyperfine's words, and what makes the pair not like for like.
 import type { Interval } from "../stats/bootstrap";
-import { describeProvenance } from "../measure/provenance";
-import { textTable } from "../measure/text-table";
+import { describeProvenance } from "../runs/provenance";
+import { textTable } from "../summary/text-table";
 import { formatRatio, type MetricComparison } from "./compare";
 import { METRIC_INFO } from "./metrics";
 import type { CompareResult, PairResult } from "./run";

@@ -2,7 +2,7 @@
 // run, on benchmark and memory size together, else on memory size (two sweeps of different
 // functions), else on benchmark (two suites at different sizes). Runs of one key on one side are
 // pooled, each file a repetition.
-import type { Run } from "../runs/load";
+import type { Run } from "../summary/saved-runs";
 import type { Sample } from "../stats/samples";
 import type { CompareMetric } from "./metrics";
 

@@ -1,6 +1,6 @@
 // What `compare` can compare, and which calls each metric takes its samples from. Forced cold
 // starts are the tool's doing: every metric but `init` is taken from calls that did not start cold.
-import type { InvocationRecord } from "../measure/record";
+import type { InvocationRecord } from "../runs/record";
 import { ClusteredBuilder, type Sample } from "../stats/samples";
 
 export const COMPARE_METRICS = ["latency", "client", "duration", "billed", "init", "cost"] as const;

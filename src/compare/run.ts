@@ -1,7 +1,8 @@
 // `compare` from inputs to results: load each input's runs with the samples of the chosen metrics,
 // match them against the first input's, and compare every matched pair on every metric.
-import { loadRun, runFiles, type Run } from "../runs/load";
-import { provenanceDifferences, type Provenance } from "../measure/provenance";
+import { runFiles } from "../runs/read";
+import { loadRun, type Run } from "../summary/saved-runs";
+import { provenanceDifferences, type Provenance } from "../runs/provenance";
 import { sampleOf, type Sample } from "../stats/samples";
 import { compareMetric, type CompareOptions, type MetricComparison } from "./compare";
 import { matchRuns, type LoadedRun } from "./match";

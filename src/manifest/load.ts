@@ -3,7 +3,7 @@
 // with the position of the node it is about; nothing is thrown until all are known.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { needsDataBucket } from "../policies";
+import { needsDataBucket } from "./policies";
 import { readCapped } from "../read-capped";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";

@@ -4,7 +4,7 @@
 // The document's size is only known at deploy (account, region, bucket name), so it is sized here
 // at its largest: the longest partition and region, a 12-digit account, a 63-character bucket and
 // a 256-character stack tag value. A manifest that passes here cannot fail PutRolePolicy on size.
-import { inlinePolicy, isBasicExecutionPolicy, STACK_TAG_KEY, type PolicyRef } from "../policies";
+import { inlinePolicy, isBasicExecutionPolicy, STACK_TAG_KEY, type PolicyRef } from "./policies";
 import { didYouMean, type Issue, type Path } from "./issues";
 import { BUCKET_NAME, LIMITS, POLICY_ARN, type Policy } from "./schema";
 

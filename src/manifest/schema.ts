@@ -2,7 +2,7 @@
 // inferred from here; the rules that need the whole file (uniqueness, references, the disk) live in
 // load.ts, which reports them in the same positioned form.
 import { z } from "zod";
-import { POLICY_NAMES, SCOPED_POLICY_NAMES } from "../policies";
+import { POLICY_NAMES, SCOPED_POLICY_NAMES } from "./policies";
 
 /** AWS Lambda function-name rule (CreateFunction's FunctionName, the plain-name form). */
 export const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;

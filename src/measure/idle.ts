@@ -6,8 +6,8 @@
 // instead of looking like an effect of one. Pure and clock-injected: the tests run hours of waits
 // on a fake clock in milliseconds.
 import { FatalInvokeError } from "./invoke";
-import type { InvocationRecord, Workload } from "./record";
-import { IdleSummary } from "./idle-summary";
+import type { InvocationRecord, Workload } from "../runs/record";
+import { IdleSummary } from "../summary/idle-summary";
 import { Rng } from "../workload/rng";
 
 export interface IdleStep {

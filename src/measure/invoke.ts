@@ -3,9 +3,9 @@
 // A function error is a result like any other; only errors that every later call would repeat
 // (no such function, access denied, a bad payload) end the run.
 import type { Invoker } from "../aws/invoke-http";
-import { parseReport, type ReportMetrics } from "./report-line";
-import { invocationCost, type Architecture, type Prices } from "./pricing";
-import { CLOSED_LOOP, type InvocationRecord, type StartKind } from "./record";
+import { parseReport, type ReportMetrics } from "../aws/report-line";
+import { invocationCost, type Architecture, type Prices } from "../aws/pricing";
+import { CLOSED_LOOP, type InvocationRecord, type StartKind } from "../runs/record";
 
 export interface Target {
   benchmark: string;

@@ -7,8 +7,8 @@ import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda
 import type { Invoker } from "../aws/invoke-http";
 import { blank, FatalInvokeError, invokeMeasured, type RetryPolicy, type Target } from "./invoke";
 import { coldChange, environmentOf, updateAndWait, type WaitPolicy } from "./configuration";
-import { RunSummary } from "./summary";
-import type { InvocationRecord, Workload } from "./record";
+import { RunSummary } from "../summary/summary";
+import type { InvocationRecord, Workload } from "../runs/record";
 import { RealClock, type Clock } from "../workload/clock";
 import { closedWorkload } from "../workload/closed";
 import { Engine } from "../workload/engine";

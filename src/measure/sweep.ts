@@ -5,10 +5,8 @@ import type { Invoker } from "../aws/invoke-http";
 import { updateAndWait, type WaitPolicy } from "./configuration";
 import { measure, type MeasurePlan, type MeasureResult } from "./run";
 import type { RetryPolicy, Target } from "./invoke";
-import type { InvocationRecord } from "./record";
-import { ratioOfQuantiles } from "../stats/bootstrap";
-import { ClusteredBuilder, quantileSorted, type Sample } from "../stats/samples";
-import type { SummaryJson } from "./summary";
+import type { InvocationRecord } from "../runs/record";
+import { StepSampler, type SweepStep } from "../summary/sweep-choice";
 
 export interface SweepHooks {
   retry: RetryPolicy;
@@ -20,13 +18,6 @@ export interface SweepHooks {
   /** Called when a size starts; returns where that size's records go. */
   onSize?: (memoryMb: number) => ((r: InvocationRecord) => void) | undefined;
   onSizeDone?: (memoryMb: number) => void;
-}
-
-export interface SweepStep {
-  memoryMb: number;
-  summary: SummaryJson;
-  /** The step's warm samples, for choices on intervals (not part of the JSON output). */
-  samples?: StepSamples;
 }
 
 export interface SweepResult {
@@ -88,133 +79,4 @@ export async function sweep(
     result.interrupted = hooks.signal?.aborted === true;
   }
   return result;
-}
-
-/** Weight of cost in the balanced choice; duration gets the rest (aws-lambda-power-tuning's formula). */
-export const BALANCED_COST_WEIGHT = 0.5;
-
-/** A size's warm calls as samples (grouped by repetition): duration in ms and cost per call in USD. */
-export interface StepSamples {
-  duration: Sample;
-  cost: Sample;
-}
-
-/** Collects a step's warm samples from its records (warm-up, dropped and failed calls left out). */
-export class StepSampler {
-  private readonly duration = new ClusteredBuilder();
-  private readonly cost = new ClusteredBuilder();
-
-  add(r: InvocationRecord): void {
-    if (r.warmup || r.status === "dropped" || r.error !== null || r.startKind !== "warm") return;
-    if (r.durationMs !== null) this.duration.push(r.repetition, r.durationMs);
-    if (r.costUsd !== null) this.cost.push(r.repetition, r.costUsd);
-  }
-
-  build(): StepSamples {
-    return { duration: this.duration.build(), cost: this.cost.build() };
-  }
-}
-
-export interface SweepChoice {
-  cheapest: number;
-  fastest: number;
-  balanced: number;
-  weight: number;
-  /**
-   * The sizes not shown slower (costlier) than the fastest (cheapest) point estimate: their warm
-   * median's ratio to it has a 95% interval reaching 1. The choice is the smallest of them.
-   * Without samples (old callers), only the point estimates decide and these hold the choice alone.
-   */
-  indistinguishable: { fastest: number[]; cheapest: number[] };
-}
-
-/** The duration a size is judged by: warm p50 when there are warm invocations, else all. */
-export function typicalDuration(s: SummaryJson): number | null {
-  return s.split.warm.durationMs.p50 ?? s.durationMs.p50;
-}
-
-/** Cost per 1M warm invocations (forced cold starts are the tool's doing), else of all. */
-export function warmCostPer1M(s: SummaryJson): number | null {
-  return s.cost.byKind.warm.per1MUsd ?? s.cost.per1MUsd;
-}
-
-export interface ChoiceOptions {
-  resamples?: number;
-  seed?: number;
-}
-
-interface Row {
-  memoryMb: number;
-  point: number;
-  sample?: Sample;
-}
-
-/**
- * The smallest size not shown worse than the best point estimate: for each size, the bootstrap
- * interval of (its warm median) / (the best's); "shown worse" when the whole interval is above 1.
- * The k-1 intervals are simultaneous at 95% (Bonferroni: each at 1 - 0.05/(k-1)), since the
- * sweep claims all of them at once, and the best is itself picked from noisy estimates.
- */
-function smallestNotWorse(rows: Row[], o: ChoiceOptions): { choice: number; same: number[] } {
-  const best = rows.reduce((a, b) => (b.point < a.point ? b : a));
-  const level = 1 - 0.05 / Math.max(1, rows.length - 1);
-  const same = rows.filter((r) => {
-    if (r === best) return true;
-    if (!r.sample?.sorted.length || !best.sample?.sorted.length) return r.point === best.point;
-    return ratioOfQuantiles(best.sample, r.sample, 0.5, { resamples: o.resamples, seed: o.seed, level }).ratio.lo <= 1;
-  }).map((r) => r.memoryMb);
-  return { choice: same[0], same };
-}
-
-/**
- * Fastest: the smallest size whose warm median duration is not shown slower than the fastest
- * size's. Cheapest: the same rule on the warm median cost per call. Balanced: lowest
- * w*cost/maxCost + (1-w)*duration/maxDuration on warm figures (w = BALANCED_COST_WEIGHT). Null
- * when no size has both figures.
- */
-export function choose(steps: (SweepStep & { samples?: StepSamples })[], weight = BALANCED_COST_WEIGHT, o: ChoiceOptions = {}): SweepChoice | null {
-  const rows = steps
-    .map((s) => ({ memoryMb: s.memoryMb, cost: warmCostPer1M(s.summary), duration: typicalDuration(s.summary), samples: s.samples }))
-    .filter((r): r is { memoryMb: number; cost: number; duration: number; samples: StepSamples | undefined } => r.cost !== null && r.duration !== null)
-    .sort((a, b) => a.memoryMb - b.memoryMb);
-  if (rows.length === 0) return null;
-  const maxCost = Math.max(...rows.map((r) => r.cost));
-  const maxDuration = Math.max(...rows.map((r) => r.duration));
-  const best = (score: (r: (typeof rows)[number]) => number) =>
-    rows.reduce((a, b) => (score(b) < score(a) ? b : a)).memoryMb;
-  const withSamples = rows.every((r) => r.samples);
-  const cheapest = smallestNotWorse(rows.map((r) => ({ memoryMb: r.memoryMb, point: withSamples ? quantileSorted(r.samples!.cost.sorted, 0.5) : r.cost, sample: r.samples?.cost })), o);
-  const fastest = smallestNotWorse(rows.map((r) => ({ memoryMb: r.memoryMb, point: r.duration, sample: r.samples?.duration })), o);
-  return {
-    cheapest: cheapest.choice,
-    fastest: fastest.choice,
-    balanced: best((r) => weight * (r.cost / maxCost) + (1 - weight) * (r.duration / maxDuration)),
-    weight,
-    indistinguishable: { fastest: fastest.same, cheapest: cheapest.same },
-  };
-}
-
-const fmt = (x: number | null, d = 2) => (x === null ? "-" : x.toFixed(d));
-const money = (x: number | null) => (x === null ? "-" : `$${x.toFixed(2)}`);
-const sizes = (xs: number[]) => `${xs.join(", ")} MB`;
-
-/** The sweep table: one row per size, then the choices and which sizes cannot be told apart. */
-export function formatSweep(steps: SweepStep[], choice: SweepChoice | null): string {
-  const rows = [["memory MB", "n", "errors", "cold", "p50 duration ms", "p90 duration ms", "p50 cold init ms", "warm cost per 1M", "cold cost per 1M", "cold share"]];
-  for (const s of steps) {
-    const sum = s.summary;
-    rows.push([String(s.memoryMb), String(sum.invocations), String(sum.errors), String(sum.cold), fmt(typicalDuration(sum)),
-      fmt(sum.split.warm.durationMs.p90 ?? sum.durationMs.p90), fmt(sum.initMs.p50),
-      money(warmCostPer1M(sum)), money(sum.cost.byKind.cold.per1MUsd),
-      sum.invocations ? `${((100 * sum.kinds.cold) / sum.invocations).toFixed(1)}%` : "-"]);
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const table = rows.map((r) => r.map((c, i) => c.padStart(widths[i])).join("  ")).join("\n");
-  if (!choice) return `${table}\nno size has both a duration and a cost: nothing to choose`;
-  const same = (what: string, xs: number[], chosen: number) => xs.length > 1
-    ? `${what}: ${sizes(xs)} cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, ${chosen} MB, is named`
-    : `${what}: ${chosen} MB is shown better than every other size`;
-  return `${table}\ncheapest ${choice.cheapest} MB  fastest ${choice.fastest} MB  balanced ${choice.balanced} MB ` +
-    `(${choice.weight}*cost/max cost + ${1 - choice.weight}*duration/max duration; durations are warm p50s)\n` +
-    `${same("fastest", choice.indistinguishable.fastest, choice.fastest)}\n${same("cheapest", choice.indistinguishable.cheapest, choice.cheapest)}`;
 }

@@ -2,7 +2,7 @@
 // the function was left idle, with each share's 95% Wilson interval as a bar. One line a run.
 import type { TopLevelSpec } from "vega-lite";
 import { WIDTH } from "./charts";
-import type { IdleSummaryJson } from "../measure/idle-summary";
+import type { IdleSummaryJson } from "../summary/idle-summary";
 
 /** The unit the x axis counts in: the largest that keeps the idle times at 1 or more. */
 function unitFor(maxMs: number): { name: string; ms: number } {

@@ -3,7 +3,7 @@
 // starts marked, above the achieved rate per second beside the scheduled one. For bursts: each
 // burst's latency distribution, above its cold-start count.
 import type { TopLevelSpec } from "vega-lite";
-import type { Run } from "../runs/load";
+import type { Run } from "../summary/saved-runs";
 import { WIDTH as FULL } from "./charts";
 
 /** Room on the right for the legends. */

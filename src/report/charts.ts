@@ -3,8 +3,8 @@
 // (vega-lite's types are found through tsconfig `paths`: its package exports hide them from the
 // project's CommonJS module resolution.)
 import type { TopLevelSpec } from "vega-lite";
-import type { Run, Sweep } from "../runs/load";
-import { typicalDuration, warmCostPer1M } from "../measure/sweep";
+import type { Run, Sweep } from "../summary/saved-runs";
+import { typicalDuration, warmCostPer1M } from "../summary/sweep-choice";
 
 /** Percentiles each CDF is drawn through. */
 export const CDF_PERCENTILES: readonly number[] = [

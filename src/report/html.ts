@@ -1,15 +1,15 @@
 // The report: one self-contained HTML file. Charts are inline SVG, styles inline; there is no
 // script, font, image or stylesheet to fetch, so it opens offline and looks the same anywhere.
-import { formatSummary } from "../measure/summary";
-import { formatSweep } from "../measure/sweep";
+import { formatSummary } from "../summary/summary";
+import { formatSweep } from "../summary/sweep-choice";
 import { cdfSpec, coldWarmSpec, PAGE_WIDTH, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
 import { idleSpec } from "./charts-idle";
-import { formatIdle } from "../measure/idle-summary";
+import { formatIdle } from "../summary/idle-summary";
 import { burstRuns, burstSpec, timedRuns, timeSeriesSpec } from "./charts-workload";
-import type { Run, Sweep } from "../runs/load";
+import type { Run, Sweep } from "../summary/saved-runs";
 import { forestRows, forestSpec } from "./charts-compare";
 import { formatCompare } from "../compare/format";
-import { describeProvenance } from "../measure/provenance";
+import { describeProvenance } from "../runs/provenance";
 import type { CompareResult } from "../compare/run";
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);

@@ -7,7 +7,7 @@ import * as http from "node:http";
 import type * as net from "node:net";
 import { randomUUID } from "node:crypto";
 import { verifySignature } from "./sigv4-verify";
-import type { ReportMetrics } from "../measure/report-line";
+import type { ReportMetrics } from "../aws/report-line";
 
 export interface Call {
   /** 0-based, in arrival order over the server's life. */

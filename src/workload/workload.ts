@@ -1,6 +1,6 @@
 // What a record says of the workload it was sent under (its shape and the parameters of its
 // schedule): the shapes' own descriptor, defined here beside them, and carried by every record
-// (src/measure/record.ts), so data flows one way: workload -> records.
+// (src/runs/record.ts), so data flows one way: workload -> records.
 import { z } from "zod";
 
 /** The workload shapes (src/workload/); `idle` is the idle-time experiment. */

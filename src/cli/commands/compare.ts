@@ -5,7 +5,7 @@ import { slowerBeyond } from "../../compare/compare";
 import { formatCompare } from "../../compare/format";
 import { COMPARE_METRICS, type CompareMetric } from "../../compare/metrics";
 import { compareInputs } from "../../compare/run";
-import { ReportInputError } from "../../runs/load";
+import { ReportInputError } from "../../runs/read";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "../../stats/bootstrap";
 import { UserError } from "../errors";
 import type { Io } from "../io";

@@ -4,13 +4,13 @@
 import { randomInt } from "node:crypto";
 import { Option, type Command } from "commander";
 import { DEFAULT_RETRY, invokeMeasured } from "../../measure/invoke";
-import type { Workload } from "../../measure/record";
+import type { Workload } from "../../runs/record";
 import { formatDuration, parseDurationList } from "../../workload/duration";
 import { idlePlan, planDuration, runIdle, type IdleClock } from "../../measure/idle";
-import { formatIdle, type IdleSummaryJson } from "../../measure/idle-summary";
+import { formatIdle, type IdleSummaryJson } from "../../summary/idle-summary";
 import { UserError } from "../errors";
 import type { Io } from "../io";
-import { provenanceOf } from "../../measure/provenance";
+import { provenanceOf } from "../../runs/provenance";
 import { durationMs, positiveInt, withAwsOptions } from "../options";
 import { anySignal } from "../out-file";
 import { finishRun, interruptible, openOut, prepare, progressOf, type RunOptions } from "../run-support";

@@ -4,8 +4,8 @@
 // functions or memory sizes.
 import type { Command } from "commander";
 import { measure, type MeasureResult } from "../../measure/run";
-import { provenanceOf } from "../../measure/provenance";
-import { RunSummary, formatSummary } from "../../measure/summary";
+import { provenanceOf } from "../../runs/provenance";
+import { RunSummary, formatSummary } from "../../summary/summary";
 import { closedWorkload } from "../../workload/closed";
 import { UserError } from "../errors";
 import type { Io } from "../io";

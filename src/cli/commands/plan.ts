@@ -13,7 +13,7 @@ export function registerPlan(program: Command, io: Io): void {
     .option("--no-build-on-preview", "as lambda-bench:buildOnPreview false: Images are not built by `pulumi preview`")
     .action(async (file: string, o: { json?: boolean; namePrefix: string; region: string; buildOnPreview: boolean }) => {
       // Loaded here: the Pulumi SDK costs ~100 MB and a second to load, and only `plan` needs it.
-      const { plan, planJson, planText } = await import("../../plan");
+      const { plan, planJson, planText } = await import("../../deploy/plan");
       const resources = await plan(file, { namePrefix: o.namePrefix, region: o.region, buildOnPreview: o.buildOnPreview ? undefined : false });
       io.out(o.json ? `${JSON.stringify(planJson(resources), null, 2)}\n` : `${planText(resources)}\n`);
     });

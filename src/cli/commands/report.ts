@@ -2,7 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { loadRuns, ReportInputError } from "../../runs/load";
+import { loadRuns } from "../../summary/saved-runs";
+import { ReportInputError } from "../../runs/read";
 import { compareInputs } from "../../compare/run";
 import { reportHtml, reportText } from "../../report/html";
 import { UserError } from "../errors";

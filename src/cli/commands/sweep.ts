@@ -2,8 +2,9 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { LIMITS } from "../../manifest/schema";
-import { choose, formatSweep, sweep, type SweepResult } from "../../measure/sweep";
-import { metaPathFor, provenanceOf, writeProvenance } from "../../measure/provenance";
+import { sweep, type SweepResult } from "../../measure/sweep";
+import { choose, formatSweep } from "../../summary/sweep-choice";
+import { metaPathFor, provenanceOf, writeProvenance } from "../../runs/provenance";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 import { anySignal, makeOutFolder, type RunOut } from "../out-file";

@@ -1,8 +1,8 @@
 // `lambda-bench plan`: what `pulumi up` would create for a manifest, found by running the real
 // program under Pulumi's mocks in preview mode, offline.
-import { loadManifest, type LoadOptions } from "./manifest/load";
+import { loadManifest, type LoadOptions } from "../manifest/load";
 import { runUnderMocks, UNKNOWN, type Registered } from "./mocks";
-import type { PolicyDocument } from "./policies";
+import type { PolicyDocument } from "../manifest/policies";
 import { defineStack, type StackOptions } from "./program";
 
 export interface PlanOptions extends LoadOptions, StackOptions {

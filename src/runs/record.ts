@@ -3,10 +3,11 @@
 // back with it. Fields added after the first release have defaults, so older run files still load:
 // a record without `startKind` gets it from `cold`, one without `workload` was a closed loop.
 import { z } from "zod";
+import { START_KINDS } from "../aws/start-kind";
 import { CLOSED_LOOP, Workload } from "../workload/workload";
 
-/** How the environment that served a call was started (issue 15; DESIGN section 5). */
-export const START_KINDS = ["cold", "restore", "provisioned", "warm"] as const;
+/** How the environment that served a call was started (src/aws/start-kind.ts). */
+export { START_KINDS } from "../aws/start-kind";
 export const StartKind = z.enum(START_KINDS);
 export type StartKind = z.infer<typeof StartKind>;
 

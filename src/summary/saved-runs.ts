@@ -1,16 +1,14 @@
-// Loading saved runs: every JSONL file `measure`, `idle` or `sweep` wrote, streamed line by line into
-// the same summaries `measure` prints, so a report of a million invocations stays small. `report`
-// and `compare` both read runs through it.
-import * as fs from "node:fs";
+// Saved runs folded: each run file read (src/runs/read.ts) into the same summaries `measure` prints,
+// so a report of a million invocations stays small; runs of one function at several memory sizes
+// in one folder form a sweep. `report` and `compare` both read runs through it.
 import * as path from "node:path";
-import * as readline from "node:readline";
-import { parseRecord, type InvocationRecord } from "../measure/record";
-import { readProvenance, type Provenance } from "../measure/provenance";
+import type { InvocationRecord } from "../runs/record";
+import { readProvenance, type Provenance } from "../runs/provenance";
+import { readRunFile, runFiles } from "../runs/read";
 import { groupBy } from "../group-by";
-import { capLines } from "./line-cap";
-import { RunSummary } from "../measure/summary";
-import { choose, StepSampler, type StepSamples, type SweepChoice, type SweepStep } from "../measure/sweep";
-import { IdleSummary } from "../measure/idle-summary";
+import { RunSummary } from "./summary";
+import { choose, StepSampler, type StepSamples, type SweepChoice, type SweepStep } from "./sweep-choice";
+import { IdleSummary } from "./idle-summary";
 
 export interface Run {
   file: string;
@@ -34,40 +32,6 @@ export interface Sweep {
   choice: SweepChoice | null;
 }
 
-/** A file or folder that cannot be read as runs: the message says which line and why. */
-export class ReportInputError extends Error {}
-
-/** The JSONL files named: files as given, folders by their *.jsonl files (sub-folders too), in name order. */
-export function runFiles(inputs: string[]): string[] {
-  const files: string[] = [];
-  for (const input of inputs) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(input);
-    } catch {
-      throw new ReportInputError(`${input} not found: pass a run's .jsonl file or a folder of them`);
-    }
-    if (stat.isDirectory()) {
-      const inDir = jsonlUnder(input);
-      if (inDir.length === 0) throw new ReportInputError(`${input} holds no .jsonl files: pass the folder \`sweep --out\` wrote, or run files`);
-      files.push(...inDir);
-    } else {
-      files.push(input);
-    }
-  }
-  return files;
-}
-
-/** The .jsonl files in a folder and its sub-folders: a folder's own files first, then each sub-folder's. */
-function jsonlUnder(dir: string): string[] {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => byNumberAware(a.name, b.name));
-  const own = entries.filter((e) => e.isFile() && e.name.endsWith(".jsonl")).map((e) => path.join(dir, e.name));
-  const sub = entries.filter((e) => e.isDirectory()).flatMap((e) => jsonlUnder(path.join(dir, e.name)));
-  return [...own, ...sub];
-}
-
-const byNumberAware = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
-
 export interface LoadOptions {
   /** Each record of the run, as read (compare collects its samples here). */
   onRecord?: (r: InvocationRecord) => void;
@@ -81,33 +45,12 @@ export async function loadRun(file: string, o: LoadOptions = {}): Promise<Run & 
   const summary = new RunSummary();
   const idle = new IdleSummary();
   const samples = o.sweepSamples ? new StepSampler() : undefined;
-  const lines = readline.createInterface({ input: capLines(fs.createReadStream(file), file), crlfDelay: Infinity });
-  let n = 0;
-  let first: InvocationRecord | undefined;
-  // A line that is not JSON is an error unless it is the last one: a run cut short (power lost, disk
-  // full) leaves its last line unfinished, and every line before it is still good.
-  let cut: { line: number; message: string } | undefined;
-  for await (const line of lines) {
-    n++;
-    if (line.trim() === "") continue;
-    if (cut) throw new ReportInputError(`${file}:${cut.line}: not JSON (${cut.message}): pass files written by measure --out or sweep --out`);
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      cut = { line: n, message: (err as Error).message };
-      continue;
-    }
-    const parsed = parseRecord(value);
-    if (!parsed.ok) throw new ReportInputError(`${file}:${n}: not an invocation record: ${parsed.message}`);
-    first ??= parsed.record;
-    summary.add(parsed.record);
-    idle.add(parsed.record);
-    samples?.add(parsed.record);
-    o.onRecord?.(parsed.record);
-  }
-  if (cut) o.warn?.(`${file}:${cut.line}: the last line is cut short (not JSON); skipped it and read the ${n - 1} lines before it`);
-  if (!first) throw new ReportInputError(`${file} holds no invocations`);
+  const first = await readRunFile(file, (r) => {
+    summary.add(r);
+    idle.add(r);
+    samples?.add(r);
+    o.onRecord?.(r);
+  }, o.warn);
   const memoryMb = first.configMemoryMb ?? first.memoryMb;
   return {
     file, label: `${first.benchmark} ${memoryMb ?? "?"} MB`, benchmark: first.benchmark, function: first.function, memoryMb, summary, idle,

@@ -5,7 +5,7 @@
 // resources (ARNs, digests, URLs) can be checked.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { shortHash } from "./manifest/names";
+import { shortHash } from "../manifest/names";
 
 export interface Registered {
   type: string;

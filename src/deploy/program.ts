@@ -3,14 +3,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
-import { Benchmark, LIVE_ALIAS, type StackFacts, type StackNames } from "../components/benchmark";
-import { buildImage, buildInputs } from "../components/image";
-import { stackRepository } from "../components/repository";
-import { groupBy } from "./group-by";
-import { bucketLogicalName } from "./manifest/names";
-import { basicExecutionPolicyArn } from "./policies";
-import type { Manifest } from "./manifest/load";
-import type { Benchmark as BenchmarkSpec } from "./manifest/schema";
+import { Benchmark, LIVE_ALIAS, type StackFacts, type StackNames } from "../../components/benchmark";
+import { buildImage, buildInputs } from "../../components/image";
+import { stackRepository } from "../../components/repository";
+import { groupBy } from "../group-by";
+import { bucketLogicalName } from "../manifest/names";
+import { basicExecutionPolicyArn } from "../manifest/policies";
+import type { Manifest } from "../manifest/load";
+import type { Benchmark as BenchmarkSpec } from "../manifest/schema";
 
 /** One benchmark's entry in the `functions` stack output, as `pulumi stack output` shows it. */
 export interface FunctionFacts {

@@ -1,7 +1,7 @@
 // The summary's JSON shape (what `measure --json` prints and `report` rebuilds), apart from the
 // fold that makes it, so formatters and readers depend on the shape alone.
-import type { MetricSet } from "./stats";
-import type { StartKind } from "./record";
+import type { MetricSet } from "../stats/metric";
+import type { StartKind } from "../runs/record";
 import type { WorkloadSummaryJson } from "./workload-summary";
 
 export type Stats = ReturnType<MetricSet["stats"]>;

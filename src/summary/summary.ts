@@ -2,10 +2,10 @@
 // records back from JSONL) summarize the same way, and nothing but counters and histograms is kept.
 // Every figure is split by start kind; costs are rounded to 12 significant digits (no float tails),
 // times are at the precision they were measured at (stats.ts).
-import { MetricSet } from "./stats";
-import { pricesFor, provisionedConcurrencyCost, type Architecture } from "./pricing";
+import { MetricSet } from "../stats/metric";
+import { pricesFor, provisionedConcurrencyCost, type Architecture } from "../aws/pricing";
 import { summaryNotes } from "./summary-notes";
-import { START_KINDS, type InvocationRecord, type StartKind } from "./record";
+import { START_KINDS, type InvocationRecord, type StartKind } from "../runs/record";
 import { WorkloadSummary } from "./workload-summary";
 
 import type { KindCost, Stats, SummaryJson } from "./summary-json";

@@ -8,9 +8,9 @@
 // Values are scaled to integers of the precision they were measured at: µs for client times,
 // 1/100 ms for REPORT durations (two decimals), whole ms for billed durations, whole MB for memory.
 import * as hdr from "hdr-histogram-js";
-import { rankOf } from "../stats/rank";
+import { rankOf } from "./rank";
 import { medianRanks } from "./median-ci";
-import type { InvocationRecord } from "./record";
+import type { InvocationRecord } from "../runs/record";
 
 export interface Stat {
   n: number;

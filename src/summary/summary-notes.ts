@@ -1,7 +1,7 @@
 // The notes under a summary: what it could not count, and which rows' medians cannot support a
 // comparison. Rows that share a problem get one note that names them, not one note each.
-import { ciProblem, MIN_CI_SAMPLES, type Stat } from "./stats";
-import { START_KINDS, type StartKind } from "./record";
+import { ciProblem, MIN_CI_SAMPLES, type Stat } from "../stats/metric";
+import { START_KINDS, type StartKind } from "../runs/record";
 
 type Stats = Record<"clientMs" | "durationMs" | "billedMs" | "initMs" | "maxMemoryMb" | "latencyMs", Stat>;
 

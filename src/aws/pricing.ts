@@ -7,7 +7,7 @@
 //   provisioned  billed duration at the provisioned duration rate; the provisioned environments'
 //                own charge (concurrency x GB x wall time) is the run's, reported beside the calls
 // Every kind adds the request fee and ephemeral storage above 512 MB for the billed duration.
-import type { StartKind } from "./record";
+import type { StartKind } from "./start-kind";
 import { DEFAULT_PRICE_REGION, PRICE_DATE, PRICE_SOURCE, PRICE_TABLE, type PriceRow } from "./price-table";
 
 export { DEFAULT_PRICE_REGION, PRICE_DATE, PRICE_SOURCE, PRICE_TABLE } from "./price-table";

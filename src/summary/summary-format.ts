@@ -1,8 +1,8 @@
 // The human summary: a header, the counts per start kind, one row per time for all calls and for
 // each start kind present, the cost in one notation (USD per 1M calls, two decimals; run totals to
 // six decimals), and the notes.
-import type { Stat } from "./stats";
-import { START_KINDS } from "./record";
+import type { Stat } from "../stats/metric";
+import { START_KINDS } from "../runs/record";
 import { groupsShown, ROW_METRICS } from "./summary-notes";
 import type { SummaryJson } from "./summary-json";
 import { textTable } from "./text-table";

@@ -1,9 +1,9 @@
 // The workload's part of a run's summary (issue 13): what was scheduled against what was achieved,
 // how late the sender was, and per burst its cold starts and tail. A fold over records like
 // RunSummary, so `measure` and `report` agree.
-import { Metric, type Stat } from "./stats";
+import { Metric, type Stat } from "../stats/metric";
 import { nearestRankValue } from "../stats/rank";
-import type { InvocationRecord, Workload } from "./record";
+import type { InvocationRecord, Workload } from "../runs/record";
 import { SecondSeries, type SecondPoint } from "./workload-series";
 
 export interface BurstSummary {

@@ -1,7 +1,7 @@
 // The idle experiment's figures: per idle time, how many probes found a new instance, that share
 // with its 95% Wilson interval, and their init durations. A fold over probe records (those with
 // `idleMs`), so the `idle` command and `report` (reading the JSONL back) agree.
-import type { InvocationRecord, Workload } from "./record";
+import type { InvocationRecord, Workload } from "../runs/record";
 import { wilson } from "../stats/wilson";
 import { nearestRankValue } from "../stats/rank";
 import { formatDuration } from "../workload/duration";
