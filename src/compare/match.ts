@@ -2,6 +2,8 @@
 // run, on benchmark and memory size together, else on memory size (two sweeps of different
 // functions), else on benchmark (two suites at different sizes). Runs of one key on one side are
 // pooled, each file a repetition.
+import { groupBy } from "../group-by";
+import { byNumberAware } from "../runs/read";
 import type { Run } from "../summary/saved-runs";
 import type { Sample } from "../stats/samples";
 import type { CompareMetric } from "./metrics";
@@ -26,23 +28,13 @@ const KEYS: { name: string; of: KeyOf }[] = [
   { name: "benchmark", of: (r) => r.benchmark },
 ];
 
-function groupBy(runs: LoadedRun[], key: KeyOf): Map<string, LoadedRun[]> {
-  const m = new Map<string, LoadedRun[]>();
-  for (const r of runs) {
-    const k = key(r.run);
-    m.set(k, [...(m.get(k) ?? []), r]);
-  }
-  return m;
-}
-
-const byNumberAware = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
 /** The pairs to compare, and the runs of either side left without a match. */
 export function matchRuns(a: LoadedRun[], b: LoadedRun[]): { pairs: Pair[]; matchedOn: string; unmatched: string[] } {
   if (a.length === 1 && b.length === 1) return { pairs: [{ key: "", a, b }], matchedOn: "", unmatched: [] };
   for (const { name, of } of KEYS) {
-    const ga = groupBy(a, of);
-    const gb = groupBy(b, of);
+    const ga = groupBy(a, (r) => of(r.run));
+    const gb = groupBy(b, (r) => of(r.run));
     const common = [...ga.keys()].filter((k) => gb.has(k)).sort(byNumberAware);
     if (common.length === 0) continue;
     const unmatched = [
