@@ -2,7 +2,7 @@
 // only registers them and turns errors into one line and an exit code, never a stack trace:
 // 1 for a failed command, 2 for a usage error.
 import { Command, CommanderError } from "commander";
-import { formatError, ManifestInvalid } from "../manifest/load";
+import { FileInvalid, formatError } from "../manifest/yaml-file";
 import { UserError } from "./errors";
 import type { Io } from "./io";
 import { registerIdle } from "./commands/idle";
@@ -44,7 +44,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       // Commander has already printed its one-line message; help and version are not failures.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof ManifestInvalid) {
+    if (err instanceof FileInvalid) {
       io.err(`${err.errors.map(formatError).join("\n")}\n${err.errors.length} error${err.errors.length === 1 ? "" : "s"}\n`);
       return 1;
     }

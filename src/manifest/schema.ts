@@ -198,13 +198,3 @@ export type Benchmark = Required<Pick<BenchmarkEntry, "function" | "repo" | "tag
   env: Record<string, string>;
   usesBucket: boolean;
 };
-
-/** Which keys an object at a given path may hold: for "did you mean" on unknown keys. */
-export function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  const last = path[path.length - 1];
-  if (path.length === 0) return Object.keys(ManifestFile.shape);
-  if (last === "build") return Object.keys(Build.shape);
-  if (last === "defaults") return Object.keys(Defaults.shape);
-  if (typeof last === "number") return Object.keys(BenchmarkEntry.shape);
-  return [];
-}
