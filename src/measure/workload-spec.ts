@@ -9,6 +9,13 @@ import { RampSchedule, type Stage } from "../workload/ramp";
 import type { Schedule } from "../workload/schedule";
 import { readTrace, TraceSchedule } from "../workload/trace";
 
+/**
+ * The most invocations one client keeps in flight. Lambda's default concurrency quota is 1,000 a
+ * region; past this, one process runs out of sockets and CPU before Lambda does, and the figures
+ * it takes measure the client.
+ */
+export const MAX_CONCURRENCY = 10_000;
+
 export type WorkloadSpec =
   /** `n` calls in all (the `cold` forced cold starts among them), at most `c` in flight. */
   | { shape: "closed"; n: number; c: number; cold: number }
