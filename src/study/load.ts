@@ -40,6 +40,12 @@ export class StudyInvalid extends FileInvalid {
   }
 }
 
+/** The closed loop's keys written in another shape (the only place they are unknown), as the CLI says it. */
+const MISPLACED_KEYS: Record<string, string> = {
+  cold: "cold applies to the closed loop, not to this workload",
+  c: "c applies to the closed loop; an open workload caps the calls in flight with maxInFlight",
+};
+
 /** Loads and validates a study file against a manifest; throws StudyInvalid with every error. */
 export function loadStudy(file: string, manifest: Manifest): Study {
   const read = readYamlText(file, "study file");
@@ -55,7 +61,7 @@ export function parseStudy(text: string, file: string, manifest: Manifest): { st
   if (!source) return { errors: syntax };
   const issues: Issue[] = [];
   const parsed = StudyFile.safeParse(source.data);
-  if (!parsed.success) issues.push(...fromZod(parsed.error.issues, StudyFile));
+  if (!parsed.success) issues.push(...fromZod(parsed.error.issues, StudyFile, MISPLACED_KEYS));
 
   const raw = (source.data ?? {}) as { experiments?: unknown };
   const list = Array.isArray(raw.experiments) ? raw.experiments : [];
