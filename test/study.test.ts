@@ -69,7 +69,7 @@ describe("study file: structure", () => {
     assert.deepEqual(studyErrors(one("", "open: { rate: 5, duration: soon }")), [
       "5:36: duration: \"soon\" is not a duration: write a number with a unit, ms, s, m or h (500ms, 30s, 1m, 2h)",
     ]);
-    assert.deepEqual(studyErrors(one("", "burst: { size: 3, every: 10 }")), ["5:34: every must be a string like 30s, 1s,10s or exp:30s; got 10"]);
+    assert.deepEqual(studyErrors(one("", "burst: { size: 3, every: 10 }")), ["5:34: every must be a duration or a list like 30s, 1s,10s or exp:30s; got 10"]);
     assert.deepEqual(studyErrors(one("", "burst: { size: 3, every: 'exp:x' }")), [
       "5:34: every: --every exp:MEAN must be a number with a unit (500ms, 30s, 1m, 2h); got \"x\"",
     ]);

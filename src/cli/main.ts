@@ -13,6 +13,7 @@ import { registerInvoke } from "./commands/invoke";
 import { registerMeasure } from "./commands/measure";
 import { registerPlan } from "./commands/plan";
 import { registerReport } from "./commands/report";
+import { registerRun } from "./commands/run";
 import { registerSweep } from "./commands/sweep";
 import { registerValidate } from "./commands/validate";
 import { versionText } from "./version";
@@ -26,7 +27,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .version(versionText(), "-V, --version", "print the version (and the git commit, in a checkout)");
   for (const register of [
-    registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerCompare,
+    registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerCompare, registerRun,
     (p: Command, i: Io) => registerDemo(p, i, run), registerDoctor,
   ]) {
     register(program, io);

@@ -55,7 +55,7 @@ const shapes = {
   }),
   open: z.strictObject({ rate: positive("rate"), duration: duration("duration").optional(), n: count("n", 1).optional(), arrivals, seed, ...open }),
   ramp: z.strictObject({ stages: parsed("stages", "30s:10,60s:200", parseRamp), ...open }),
-  burst: z.strictObject({ size: count("size", 1), every: parsed("every", "30s, 1s,10s or exp:30s", parseEvery), bursts: count("bursts", 1).optional(), seed, ...open }),
+  burst: z.strictObject({ size: count("size", 1), every: parsed("every", "30s, 1s,10s or exp:30s", parseEvery, "a duration or a list"), bursts: count("bursts", 1).optional(), seed, ...open }),
   trace: z.strictObject({
     file: z.string({ error: (iss) => `file must be a path; got ${describe(iss.input)}` }).min(1, { error: "file must not be empty" }),
     function: z.string({ error: (iss) => `function must be a HashFunction; got ${describe(iss.input)}` }).optional(),
