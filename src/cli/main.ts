@@ -2,7 +2,7 @@
 // only registers them and turns errors into one line and an exit code, never a stack trace:
 // 1 for a failed command, 2 for a usage error.
 import { Command, CommanderError } from "commander";
-import { formatError, ManifestInvalid } from "../manifest/load";
+import { FileInvalid, formatError } from "../manifest/yaml-file";
 import { UserError } from "./errors";
 import type { Io } from "./io";
 import { registerIdle } from "./commands/idle";
@@ -13,6 +13,7 @@ import { registerInvoke } from "./commands/invoke";
 import { registerMeasure } from "./commands/measure";
 import { registerPlan } from "./commands/plan";
 import { registerReport } from "./commands/report";
+import { registerRun } from "./commands/run";
 import { registerSweep } from "./commands/sweep";
 import { registerValidate } from "./commands/validate";
 import { versionText } from "./version";
@@ -26,7 +27,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .version(versionText(), "-V, --version", "print the version (and the git commit, in a checkout)");
   for (const register of [
-    registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerCompare,
+    registerValidate, registerPlan, registerInvoke, registerMeasure, registerIdle, registerSweep, registerReport, registerCompare, registerRun,
     (p: Command, i: Io) => registerDemo(p, i, run), registerDoctor,
   ]) {
     register(program, io);
@@ -44,7 +45,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       // Commander has already printed its one-line message; help and version are not failures.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof ManifestInvalid) {
+    if (err instanceof FileInvalid) {
       io.err(`${err.errors.map(formatError).join("\n")}\n${err.errors.length} error${err.errors.length === 1 ? "" : "s"}\n`);
       return 1;
     }

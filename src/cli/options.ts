@@ -31,12 +31,7 @@ export const positiveInt = (what: string, min = 1, max = Number.MAX_SAFE_INTEGER
   return n;
 };
 
-/**
- * The most invocations one client keeps in flight. Lambda's default concurrency quota is 1,000 a
- * region; past this, one process runs out of sockets and CPU before Lambda does, and the figures
- * it takes measure the client.
- */
-export const MAX_CONCURRENCY = 10_000;
+export { MAX_CONCURRENCY } from "../measure/workload-spec";
 
 /** `--endpoint`: an http:// or https:// URL with a host; anything else would fail deep in the SDK. */
 export function endpointUrl(value: string): string {

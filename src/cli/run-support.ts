@@ -5,6 +5,7 @@ import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
 import { HttpInvoker } from "../aws/invoke-http";
 import { DEFAULT_RETRY } from "../measure/invoke";
 import type { MeasurePlan } from "../measure/run";
+import { CLI_NAMES, closedProblem } from "../measure/workload-spec";
 import type { InvocationRecord } from "../runs/record";
 import { UserError } from "./errors";
 import type { Io } from "./io";
@@ -42,13 +43,13 @@ export function withRunOptions(cmd: Command): Command {
 
 /** Everything a run needs before its first invocation, checked before anything is changed. */
 export async function prepare(name: string, o: RunOptions, needsConfiguration: string | undefined) {
-  if (o.cold > o.n) throw new UserError(`--cold ${o.cold} is more than -n ${o.n}: cold starts count within -n`, 2);
+  const loop = closedProblem(o, CLI_NAMES);
+  if (loop) throw new UserError(loop.message, 2);
   // What changes the function's configuration on this run (and so needs the control plane).
   const changes = o.cold > 0 ? "--cold" : needsConfiguration;
   if (changes && o.qualifier !== undefined && o.qualifier !== "$LATEST") {
     throw new UserError(`${changes} changes $LATEST's configuration, which --qualifier ${o.qualifier} does not run: drop one of them`, 2);
   }
-  if (o.c > o.n) throw new UserError(`-c ${o.c} is more than -n ${o.n}: no more than -n invocations can be in flight; lower -c or raise -n`, 2);
   const payload = readPayload(o.payload);
   const named = resolveName(name, o);
   const client = lambdaClient(o);

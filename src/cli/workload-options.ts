@@ -1,17 +1,17 @@
 // `measure`'s workload options (issue 13): which shape runs, with what parameters, checked before
 // anything is sent. No workload option: the closed loop (-n/-c) as before.
-import * as path from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "./errors";
 import { positiveInt } from "./options";
 import { parseDuration } from "../workload/duration";
-import { OpenSchedule, type Arrivals } from "../workload/open";
-import { parseRamp, RampSchedule } from "../workload/ramp";
-import { BurstSchedule, parseEvery } from "../workload/burst";
-import { parseMinutes, readTrace, TraceError, TraceSchedule, type TraceSelect } from "../workload/trace";
+import type { Arrivals } from "../workload/open";
+import { parseRamp } from "../workload/ramp";
+import { parseEvery } from "../workload/burst";
+import { parseMinutes, TraceError } from "../workload/trace";
 import { DEFAULT_SEED } from "../workload/rng";
 import type { Schedule } from "../workload/schedule";
 import { DEFAULT_MAX_IN_FLIGHT } from "../measure/run";
+import { CLI_NAMES, scheduleOfSpec, specProblem, type WorkloadSpec } from "../measure/workload-spec";
 
 export interface WorkloadOptions {
   rate?: number;
@@ -87,22 +87,28 @@ export function scheduleOf(o: WorkloadOptions, n: number | undefined, cold: numb
   if (cold > 0) throw new UserError(`--cold applies to the closed loop (-n/-c), not to --${shape}`, 2);
   if (shape !== "rate" && n !== undefined) throw new UserError(`-n applies to the closed loop and --rate, not to --${shape}`, 2);
   try {
+    let spec: WorkloadSpec;
     switch (shape) {
       case "rate":
-        if (n === undefined && o.duration === undefined) throw new UserError("--rate needs --duration or -n: how long, or how many calls", 2);
-        return new OpenSchedule({ rate: o.rate!, arrivals: o.arrivals, seed: o.seed, count: n, durationMs: o.duration });
+        spec = { shape: "open", rate: o.rate!, arrivals: o.arrivals, seed: o.seed, n, durationMs: o.duration };
+        break;
       case "ramp":
-        return new RampSchedule(parseRamp(o.ramp!));
+        spec = { shape: "ramp", stages: parseRamp(o.ramp!) };
+        break;
       case "burst":
         if (o.every === undefined) throw new UserError("--burst needs --every: the time between bursts", 2);
-        return new BurstSchedule({ size: o.burst!, gaps: parseEvery(o.every), count: o.bursts, seed: o.seed });
-      case "trace": {
-        if (o.traceFunction !== undefined && o.traceRow !== undefined) throw new UserError("--trace-function and --trace-row both pick a row: give one", 2);
-        const select: TraceSelect = { function: o.traceFunction, row: o.traceRow, minutes: o.minutes ? parseMinutes(o.minutes) : undefined };
-        const trace = readTrace(o.trace!, select);
-        return new TraceSchedule({ file: path.resolve(o.trace!), trace, arrivals: o.arrivals, seed: o.seed, speedup: o.speedup, select });
-      }
+        spec = { shape: "burst", size: o.burst!, gaps: parseEvery(o.every), bursts: o.bursts, seed: o.seed };
+        break;
+      case "trace":
+        spec = {
+          shape: "trace", file: o.trace!, function: o.traceFunction, row: o.traceRow,
+          minutes: o.minutes ? parseMinutes(o.minutes) : undefined, speedup: o.speedup, arrivals: o.arrivals, seed: o.seed,
+        };
+        break;
     }
+    const problem = specProblem(spec, CLI_NAMES);
+    if (problem) throw new UserError(problem.message, 2);
+    return scheduleOfSpec(spec);
   } catch (err) {
     if (err instanceof UserError) throw err;
     if (err instanceof TraceError) throw new UserError(err.message, 2);

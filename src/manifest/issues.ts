@@ -1,26 +1,25 @@
-// Positioned issues of a manifest: zod's issues in our words, the position of the node a path
-// names, and the salvage of well-formed fields so whole-file rules can run beside schema errors.
+// Positioned issues of a YAML file checked by a zod schema (the manifest, a study file): zod's
+// issues in our words, the position of the node a path names, and the salvage of well-formed fields
+// so whole-file rules can run beside schema errors.
 import { closest, distance } from "fastest-levenshtein";
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair } from "yaml";
 import { z } from "zod";
-import { knownKeysAt } from "./schema";
 
 export type Path = readonly PropertyKey[];
 export interface Issue { path: Path; message: string; onKey?: boolean }
 
-/** Keys that are not fields but a known mistake, with the reason they are refused. */
-const REFUSED_KEYS: Record<string, string> = {
-  snapStart: "snapStart: SnapStart applies to zip-packaged functions on some runtimes (Java, Python, .NET), not to container images: remove it; provisionedConcurrency keeps instances initialised instead",
-};
-
-export function fromZod(zodIssues: readonly z.core.$ZodIssue[]): Issue[] {
+/**
+ * Zod's issues of a parse by `root` as positioned issues; an unknown key gets a did-you-mean from
+ * the keys `root` allows at its path, or the reason in `refused` when it is a known mistake.
+ */
+export function fromZod(zodIssues: readonly z.core.$ZodIssue[], root: z.ZodType, refused: Record<string, string> = {}): Issue[] {
   return zodIssues.flatMap((iss): Issue[] => {
     if (iss.code === "unrecognized_keys") {
-      const known = knownKeysAt(iss.path);
+      const known = keysAt(root, iss.path);
       return iss.keys.map((key) => ({
         path: [...iss.path, key],
         onKey: true,
-        message: REFUSED_KEYS[key] ?? `unknown key "${key}"${didYouMean(key, known)}${known.length ? `; allowed here: ${known.join(", ")}` : ""}`,
+        message: refused[key] ?? `unknown key "${key}"${didYouMean(key, known)}${known.length ? `; allowed here: ${known.join(", ")}` : ""}`,
       }));
     }
     if (iss.code === "invalid_key") {
@@ -63,6 +62,23 @@ export function salvage(schema: z.ZodType, value: unknown): unknown {
     return out;
   }
   return undefined;
+}
+
+/** The keys the object schema at `path` below `root` allows (none when the path leads elsewhere). */
+export function keysAt(root: z.ZodType, path: Path): string[] {
+  let s: z.ZodType | undefined = root;
+  for (let i = 0; ; i++) {
+    // Wrappers that leave the value's shape alone: optional, default, a pipe's input (transforms).
+    while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPipe) {
+      s = (s instanceof z.ZodPipe ? s.in : s.unwrap()) as z.ZodType;
+    }
+    if (i === path.length) return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+    const seg = path[i];
+    if (s instanceof z.ZodObject && typeof seg === "string") s = (s.shape as Record<string, z.ZodType>)[seg];
+    else if (s instanceof z.ZodArray && typeof seg === "number") s = s.element as z.ZodType;
+    else return [];
+    if (s === undefined) return [];
+  }
 }
 
 export function didYouMean(word: string, candidates: readonly string[]): string {

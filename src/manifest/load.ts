@@ -4,28 +4,24 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { needsDataBucket } from "./policies";
-import { readCapped } from "../read-capped";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import type { Document } from "yaml";
 import { z } from "zod";
 import { resolveEnv, scalarText } from "./env";
-import { fromZod, offsetOf, salvage, type Issue, type Path } from "./issues";
+import { fromZod, salvage, type Issue, type Path } from "./issues";
 import { checkNames, type Named } from "./names";
 import { checkPolicy, inlinePolicyProblem, worstInlinePolicySize } from "./policy-checks";
 import {
   ARCHITECTURE, LIMITS, REPO_NAME, BenchmarkEntry, Defaults, ManifestFile, type Benchmark,
 } from "./schema";
+import { FileInvalid, parseYaml, readYamlText, type PositionedError } from "./yaml-file";
 
-export interface ManifestError {
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-}
+export { formatError } from "./yaml-file";
+export type ManifestError = PositionedError;
 
 /** Thrown by loadManifest: every error of the file, sorted by position. */
-export class ManifestInvalid extends Error {
-  constructor(readonly errors: ManifestError[]) {
-    super(errors.map(formatError).join("\n"));
+export class ManifestInvalid extends FileInvalid {
+  constructor(errors: ManifestError[]) {
+    super(errors);
     this.name = "ManifestInvalid";
   }
 }
@@ -45,21 +41,16 @@ export interface LoadOptions {
   checkDisk?: boolean;
 }
 
-export function formatError(e: ManifestError): string {
-  return `${e.file}:${e.line}:${e.col}: ${e.message}`;
-}
+/** Keys that are not fields but a known mistake, with the reason they are refused. */
+const REFUSED_KEYS: Record<string, string> = {
+  snapStart: "snapStart: SnapStart applies to zip-packaged functions on some runtimes (Java, Python, .NET), not to container images: remove it; provisionedConcurrency keeps instances initialised instead",
+};
 
 /** Loads and validates a manifest file; throws ManifestInvalid with every error. */
 export function loadManifest(file: string, opts: LoadOptions = {}): Manifest {
-  let text: string;
-  try {
-    // Capped (16 MB): /dev/zero or a FIFO named as the manifest must not be read without end.
-    text = readCapped(file, 16 * 1024 * 1024).toString("utf8");
-  } catch (err) {
-    const reason = (err as Error).message; // ReadCappedError: "no such file", "it is a folder, not a file", ...
-    throw new ManifestInvalid([{ file, line: 1, col: 1, message: `cannot read the manifest: ${reason}` }]);
-  }
-  const result = parseManifest(text, file, opts);
+  const read = readYamlText(file, "manifest");
+  if ("errors" in read) throw new ManifestInvalid(read.errors);
+  const result = parseManifest(read.text, file, opts);
   if (!result.manifest) throw new ManifestInvalid(result.errors);
   return result.manifest;
 }
@@ -69,31 +60,13 @@ export function loadManifest(file: string, opts: LoadOptions = {}): Manifest {
  * Returns the manifest, or every error sorted by position.
  */
 export function parseManifest(text: string, file: string, opts: LoadOptions = {}): { manifest?: Manifest; errors: ManifestError[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const at = (offset: number, message: string): ManifestError => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, col, message };
-  };
-  if (doc.errors.length > 0) {
-    // After the first error on a line the parser's further complaints there are its own confusion.
-    const firstPerLine = new Map<number, ManifestError>();
-    for (const e of doc.errors) {
-      const err = at(e.pos[0], `YAML syntax: ${e.message.split("\n")[0]}`);
-      if (!firstPerLine.has(err.line)) firstPerLine.set(err.line, err);
-    }
-    return { errors: sortErrors([...firstPerLine.values()]) };
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 1000 });
-  } catch (err) {
-    return { errors: [at(0, `YAML: ${(err as Error).message}`)] };
-  }
+  const { source, errors: syntax } = parseYaml(text, file);
+  if (!source) return { errors: syntax };
+  const { doc, data, where } = source;
 
   const issues: Issue[] = [];
   const parsed = ManifestFile.safeParse(data);
-  if (!parsed.success) issues.push(...fromZod(parsed.error.issues));
+  if (!parsed.success) issues.push(...fromZod(parsed.error.issues, ManifestFile, REFUSED_KEYS));
 
   // The whole-file rules run on the fields that are well-formed, so a bad memory in one benchmark
   // does not hide a dangling reference in the same or another one.
@@ -108,21 +81,11 @@ export function parseManifest(text: string, file: string, opts: LoadOptions = {}
       .map((b) => (b as { function?: unknown } | null)?.function)
       .filter((f): f is string => typeof f === "string"),
   );
-  const where = (p: Path) => { const { line, col } = lineCounter.linePos(offsetOf(doc, { path: p })); return `${line}:${col}`; };
   const benchmarks = resolve(entries, defaults, allFunctions, path.dirname(file), opts, issues, doc, where);
 
-  const errors = dedupe(issues.map((iss) => at(offsetOf(doc, iss), iss.message)));
-  if (errors.length > 0) return { errors: sortErrors(errors) };
+  const errors = source.errorsOf(issues);
+  if (errors.length > 0) return { errors };
   return { manifest: { file, benchmarks, usesBucket: benchmarks.some((b) => b.usesBucket) }, errors: [] };
-}
-
-function sortErrors(errors: ManifestError[]): ManifestError[] {
-  return errors.sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
-}
-
-function dedupe(errors: ManifestError[]): ManifestError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => !seen.has(formatError(e)) && seen.add(formatError(e)) !== undefined);
 }
 
 type Entry = z.output<typeof BenchmarkEntry>;

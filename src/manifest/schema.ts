@@ -45,11 +45,11 @@ export const LIMITS = {
 
 export const LOG_FORMATS = ["Text", "JSON"] as const;
 
-const describe = (v: unknown): string =>
+export const describe = (v: unknown): string =>
   v === undefined ? "nothing" : v === null ? "null" : Array.isArray(v) ? "a list" :
   typeof v === "object" ? "a map" : JSON.stringify(v);
 
-const int = (what: string, min: number, max: number, unit: string) =>
+export const int = (what: string, min: number, max: number, unit: string) =>
   z.number({ error: (iss) => `${what} must be a whole number of ${unit} from ${min} to ${max}; got ${describe(iss.input)}` })
     .int({ error: (iss) => `${what} must be a whole number of ${unit}; got ${describe(iss.input)}` })
     .min(min, { error: (iss) => `${what} must be at least ${min} ${unit}; got ${describe(iss.input)}` })
@@ -60,7 +60,7 @@ const scalar = (what: string) =>
     error: (iss) => `${what} must be a string, number or boolean; got ${describe(iss.input)}`,
   });
 
-const nonEmptyString = (what: string) =>
+export const nonEmptyString = (what: string) =>
   z.string({ error: (iss) => `${what} must be a string; got ${describe(iss.input)}` })
     .min(1, { error: `${what} must not be empty` });
 
@@ -144,7 +144,7 @@ const shared = {
   logFormat: z.enum(LOG_FORMATS, { error: (iss) => `logFormat must be Text or JSON; got ${describe(iss.input)}` }).optional(),
 };
 
-const count = (what: string, min: number) =>
+export const count = (what: string, min: number) =>
   z.number({ error: (iss) => `${what} must be a whole number, at least ${min}; got ${describe(iss.input)}` })
     .int({ error: (iss) => `${what} must be a whole number; got ${describe(iss.input)}` })
     .min(min, { error: (iss) => `${what} must be at least ${min}; got ${describe(iss.input)}` });
@@ -198,13 +198,3 @@ export type Benchmark = Required<Pick<BenchmarkEntry, "function" | "repo" | "tag
   env: Record<string, string>;
   usesBucket: boolean;
 };
-
-/** Which keys an object at a given path may hold: for "did you mean" on unknown keys. */
-export function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  const last = path[path.length - 1];
-  if (path.length === 0) return Object.keys(ManifestFile.shape);
-  if (last === "build") return Object.keys(Build.shape);
-  if (last === "defaults") return Object.keys(Defaults.shape);
-  if (typeof last === "number") return Object.keys(BenchmarkEntry.shape);
-  return [];
-}

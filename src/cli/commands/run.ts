@@ -1,0 +1,51 @@
+// `lambda-bench run [experiments.yaml]` (issue 29): a study file checked against the manifest and
+// planned. `--plan` prints the runs in order and the estimate, and with a study.json in --out what
+// a resume would do; executing the runs comes with the shared run lifecycle.
+import type { Command } from "commander";
+import { loadManifest } from "../../manifest/load";
+import { didYouMean } from "../../manifest/issues";
+import { estimatePlan } from "../../study/estimate";
+import { loadStudy } from "../../study/load";
+import { planStudy } from "../../study/plan";
+import { formatPlan } from "../../study/plan-text";
+import { existsUnder, readState, resumeOf } from "../../study/state";
+import { UserError } from "../errors";
+import type { Io } from "../io";
+import { nonEmpty, withAwsOptions, type CommonOptions } from "../options";
+import { DEFAULT_MANIFEST } from "../target";
+
+export const DEFAULT_STUDY = "experiments.yaml";
+
+interface RunCommandOptions extends CommonOptions { only?: string[]; out: string; fresh?: boolean; plan?: boolean }
+
+export function registerRun(program: Command, io: Io): void {
+  withAwsOptions(program.command("run"))
+    .description("run a study: every experiment of a study file (benchmarks x memory x workloads x repetitions), resumable")
+    .argument("[study]", "the study file", DEFAULT_STUDY)
+    .option("--only <name>", "run only this experiment (repeatable)", (v: string, prev: string[] = []) => [...prev, nonEmpty("--only")(v)])
+    .option("--out <folder>", "where the run files and study.json go", "runs")
+    .option("--fresh", "start again: ignore study.json and discard what is there")
+    .option("--plan", "print the runs in order and an estimate of calls, time and cost; invoke nothing")
+    .action((file: string, o: RunCommandOptions) => {
+      const manifest = loadManifest(o.manifest ?? DEFAULT_MANIFEST, { namePrefix: o.namePrefix });
+      let study = loadStudy(file, manifest);
+      if (o.only) {
+        const names = study.experiments.map((e) => e.name);
+        for (const n of o.only) {
+          if (!names.includes(n)) throw new UserError(`--only ${n}: ${file} has no experiment "${n}"${didYouMean(n, names)}; it has ${names.join(", ")}`, 2);
+        }
+        study = { ...study, experiments: study.experiments.filter((e) => o.only!.includes(e.name)) };
+      }
+      const plan = planStudy(study);
+      const prev = o.fresh ? undefined : readState(o.out);
+      const resume = prev ? resumeOf(prev, study, plan, existsUnder(o.out)) : undefined;
+      if (!o.plan) {
+        throw new UserError("run executes studies once the shared run lifecycle lands; for now, --plan prints the runs and the estimate", 2);
+      }
+      io.out(formatPlan(study, plan, estimatePlan(plan, o.region ?? process.env.AWS_REGION ?? "us-east-1"), resume));
+      if (resume && resume.conflicts.length > 0) {
+        throw new UserError(`${file} changed since ${o.out}/study.json was written, so it cannot resume: ${resume.conflicts.join("; ")}; ` +
+          "restore the file, or pass --fresh to start again");
+      }
+    });
+}
