@@ -146,6 +146,36 @@ describe("sharded schedules", () => {
     assert.notEqual(shardSeed(42, 0, 2), shardSeed(43, 0, 2));
   });
 
+  it("shard i's stripe is k6's striped offsets for N equal segments (its algorithm, ported)", () => {
+    // lib/execution_segment.go NewExecutionSegmentSequenceWrapper, for N segments of 1/N: lcd N,
+    // every normalized numerator 1; element i goes to the first segment (in sorted order) whose
+    // taken count c has i > c*lcd/1 or i == c*lcd. Each segment's elements in one lcd cycle:
+    function k6Offsets(n: number): number[][] {
+      const lcd = n;
+      const offsets: number[][] = Array.from({ length: n }, () => []);
+      const chosen = new Array<number>(n).fill(0);
+      for (let i = 0; i < lcd; i++) {
+        for (let seg = 0; seg < n; seg++) {
+          const num = chosen[seg] * lcd;
+          if (i > num || i === num) {
+            chosen[seg]++;
+            offsets[seg].push(i);
+            break;
+          }
+        }
+      }
+      return offsets;
+    }
+    for (let n = 1; n <= 20; n++) {
+      const plan: WorkloadPlan = { shape: "open", open: { rate: 10, arrivals: "uniform", seed: 1, count: 3 * n } };
+      const ours = shardSchedules(plan, n).map((s) => calls(s).map((c) => c.index!));
+      // k6 repeats each cycle of lcd = N elements: segment j takes j, j+N, j+2N.
+      const k6 = k6Offsets(n);
+      assert.ok(k6.every((o) => o.length === 1), "one element a segment a cycle");
+      assert.deepEqual(ours, k6.map(([j]) => [j, j + n, j + 2 * n]), `N = ${n}`);
+    }
+  });
+
   it("shares and bounds", () => {
     assert.deepEqual([0, 1, 2].map((i) => shareOf(7, i, 3)), [3, 2, 2]);
     assert.deepEqual([0, 1, 2].map((i) => shareOf(2, i, 3)), [1, 1, 0]);
