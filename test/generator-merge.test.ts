@@ -123,6 +123,7 @@ describe("merging shard files", () => {
     const extra = shards.map((rs, i) => (i === 0 ? [...rs, { ...rs[0], scheduledAt: 99_000 }] : rs));
     await assert.rejects(mergeShards(writeShards(dir, extra), path.join(dir, "x.jsonl"), { expected: scheduleOf(plan) }),
       (e: Error) => /record 1001 \(shard 0\) is past the end of the schedule/.test(e.message));
+    assert.equal(fs.existsSync(path.join(dir, "x.jsonl")), false, "no merged file is left after a failed check");
     const short = shards.map((rs, i) => (i === 2 ? rs.filter((r) => r.scheduledAt !== 1950) : rs));
     await assert.rejects(mergeShards(writeShards(dir, short), path.join(dir, "x.jsonl"), { expected: scheduleOf(plan) }),
       (e: Error) => /end before the schedule does: its call at 1950 ms is missing/.test(e.message));

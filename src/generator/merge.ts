@@ -194,10 +194,14 @@ export async function mergeShards(shards: readonly ShardFiles[], out: string, op
         summary.add(r);
         records++;
       });
-    } finally {
+      check?.end(records);
+    } catch (err) {
+      // A merged file that failed its check is not left behind to be read as a run.
       w.close();
+      fs.rmSync(out, { force: true });
+      throw err;
     }
-    check?.end(records);
+    w.close();
     const clocks = shards.every((s) => s.clock !== undefined) ? shards.map((s) => readShardClock(s.clock!)) : null;
     return { records, summary, skew: clocks ? startSkew(clocks) : null, spilled: files };
   } finally {
