@@ -8,21 +8,7 @@ import { drain } from "../src/workload/schedule";
 import { formatDuration, parseDuration } from "../src/workload/duration";
 import { Rng } from "../src/workload/rng";
 import * as fc from "fast-check";
-
-/** Kolmogorov-Smirnov statistic of samples against the exponential with the given mean. */
-function ksExponential(samples: number[], mean: number): number {
-  const xs = [...samples].sort((a, b) => a - b);
-  let d = 0;
-  xs.forEach((x, i) => {
-    const f = 1 - Math.exp(-x / mean);
-    d = Math.max(d, (i + 1) / xs.length - f, f - i / xs.length);
-  });
-  return d;
-}
-/** The asymptotic critical value of D at alpha = 0.01. */
-const ksCritical01 = (n: number) => 1.6276 / Math.sqrt(n);
-
-const gaps = (ts: number[]) => ts.slice(1).map((t, i) => t - ts[i]);
+import { gaps, ksCritical01, ksExponential } from "./ks";
 
 describe("workload schedules", () => {
   it("uniform: call i at exactly i/R, ending before the duration or at the count", () => {

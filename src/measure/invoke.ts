@@ -131,6 +131,7 @@ export function blank(target: Target, start: string, forcedCold = false): Invoca
     idleMs: null,
     warmup: false,
     repetition: 0,
+    shard: null,
   };
 }
 

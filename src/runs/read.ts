@@ -43,34 +43,62 @@ function jsonlUnder(dir: string): string[] {
 /** File and key order as people count: run-2 before run-10. */
 export const byNumberAware = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
+/** A run file's lines, capped (line-cap.ts): for `for await`, or pulled one at a time (a merge). */
+export function runFileLines(file: string): readline.Interface {
+  return readline.createInterface({ input: capLines(fs.createReadStream(file), file), crlfDelay: Infinity });
+}
+
+/**
+ * The rules of a run file's lines, fed one line at a time: a record per line, blank lines skipped.
+ * A line that is not JSON is an error unless it is the last one: a run cut short (power lost, disk
+ * full) leaves its last line unfinished, and every line before it is still good.
+ */
+export class RunFileParser {
+  /** Lines seen, and records returned. */
+  lines = 0;
+  records = 0;
+  private cut: { line: number; message: string } | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** The record on the next line, or undefined for a blank line or one that may be the cut last line. */
+  line(text: string): InvocationRecord | undefined {
+    const n = ++this.lines;
+    if (text.trim() === "") return undefined;
+    if (this.cut) throw new ReportInputError(`${this.file}:${this.cut.line}: not JSON (${this.cut.message}): pass files written by measure --out or sweep --out`);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.cut = { line: n, message: (err as Error).message };
+      return undefined;
+    }
+    const parsed = parseRecord(value);
+    if (!parsed.ok) throw new ReportInputError(`${this.file}:${n}: not an invocation record: ${parsed.message}`);
+    this.records++;
+    return parsed.record;
+  }
+
+  /** After the last line: `warn` hears of a last line cut short; a file without records is an error. */
+  end(warn?: (message: string) => void): void {
+    if (this.cut) warn?.(`${this.file}:${this.cut.line}: the last line is cut short (not JSON); skipped it and read the ${this.lines - 1} lines before it`);
+    if (this.records === 0) throw new ReportInputError(`${this.file} holds no invocations`);
+  }
+}
+
 /**
  * Every record of a run file, in order, to `onRecord`; the first one is returned. `warn` hears of a
  * last line cut short.
  */
 export async function readRunFile(file: string, onRecord: (r: InvocationRecord) => void, warn?: (message: string) => void): Promise<InvocationRecord> {
-  const lines = readline.createInterface({ input: capLines(fs.createReadStream(file), file), crlfDelay: Infinity });
-  let n = 0;
+  const parser = new RunFileParser(file);
   let first: InvocationRecord | undefined;
-  // A line that is not JSON is an error unless it is the last one: a run cut short (power lost, disk
-  // full) leaves its last line unfinished, and every line before it is still good.
-  let cut: { line: number; message: string } | undefined;
-  for await (const line of lines) {
-    n++;
-    if (line.trim() === "") continue;
-    if (cut) throw new ReportInputError(`${file}:${cut.line}: not JSON (${cut.message}): pass files written by measure --out or sweep --out`);
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      cut = { line: n, message: (err as Error).message };
-      continue;
-    }
-    const parsed = parseRecord(value);
-    if (!parsed.ok) throw new ReportInputError(`${file}:${n}: not an invocation record: ${parsed.message}`);
-    first ??= parsed.record;
-    onRecord(parsed.record);
+  for await (const line of runFileLines(file)) {
+    const r = parser.line(line);
+    if (r === undefined) continue;
+    first ??= r;
+    onRecord(r);
   }
-  if (cut) warn?.(`${file}:${cut.line}: the last line is cut short (not JSON); skipped it and read the ${n - 1} lines before it`);
-  if (!first) throw new ReportInputError(`${file} holds no invocations`);
-  return first;
+  parser.end(warn);
+  return first!;
 }

@@ -95,6 +95,10 @@ export const InvocationRecord = z.object({
   warmup: z.boolean().default(false),
   /** 0-based repetition of the workload (`--repeat`); compare resamples whole repetitions. */
   repetition: z.number().int().default(0),
+
+  // Sharded runs (issue 28).
+  /** The 0-based shard that sent the call in a sharded run (src/generator/); null for one process. */
+  shard: z.number().int().nonnegative().nullable().default(null),
 });
 
 /** A record as every reader sees it: `startKind` always filled in. */

@@ -36,12 +36,7 @@ export class OpenSchedule implements Schedule {
     this.rng = spec.arrivals === "poisson" ? new Rng(spec.seed) : undefined;
     this.total = spec.arrivals === "uniform" ? Math.min(this.limit, Math.ceil((this.end * spec.rate) / 1000))
       : this.limit !== Infinity ? this.limit : countBefore(new Rng(spec.seed), this.gapMs, this.end);
-    this.workload = {
-      shape: "open", rate: spec.rate, arrivals: spec.arrivals,
-      ...(spec.arrivals === "poisson" ? { seed: spec.seed } : {}),
-      ...(spec.count !== undefined ? { n: spec.count } : {}),
-      ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}),
-    };
+    this.workload = openWorkload(spec);
   }
 
   next(): number {
@@ -55,6 +50,16 @@ export class OpenSchedule implements Schedule {
     this.i++;
     return t;
   }
+}
+
+/** An open loop's descriptor (what every record carries), without building its schedule. */
+export function openWorkload(spec: OpenLoop): Workload {
+  return {
+    shape: "open", rate: spec.rate, arrivals: spec.arrivals,
+    ...(spec.arrivals === "poisson" ? { seed: spec.seed } : {}),
+    ...(spec.count !== undefined ? { n: spec.count } : {}),
+    ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}),
+  };
 }
 
 /** How many Poisson arrivals (gaps from `rng`) fall before `end`. */
