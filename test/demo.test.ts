@@ -21,10 +21,10 @@ const refused = (port: number) => new Promise<boolean>((resolve) => {
   s.once("error", () => resolve(true));
 });
 
-/** The stand-in's two ports, as the demo prints them. */
+/** The stand-in's port, as the demo prints it (one server: Invoke and the control plane). */
 const ports = (out: string) => {
-  const m = /Lambda stand-in on http:\/\/127\.0\.0\.1:(\d+) \(moto_server on http:\/\/127\.0\.0\.1:(\d+)\)/.exec(out);
-  return m ? [Number(m[1]), Number(m[2])] : [];
+  const m = /Lambda stand-in on http:\/\/127\.0\.0\.1:(\d+);/.exec(out);
+  return m ? [Number(m[1])] : [];
 };
 
 describe("demo", function () {
@@ -48,11 +48,11 @@ describe("demo", function () {
     assert.match(result.out, /\ncheapest \d+ MB {2}fastest 2048 MB {2}balanced \d+ MB /);
     const report = path.join(dir, "demo", "demo-report.html");
     assert.ok(result.out.endsWith(`The report: ${report}\n`), result.out.slice(-300));
-    assert.equal(ports(result.out).length, 2, "both ports printed");
+    assert.equal(ports(result.out).length, 1, "its port printed");
     for (const port of ports(result.out)) assert.ok(await refused(port), `nothing listens on ${port} any more`);
   });
 
-  it("Ctrl-C stops the stand-in and moto_server, and exits 130", async () => {
+  it("Ctrl-C stops the stand-in, and exits 130", async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
     const { child, exited } = spawnCli(["demo", "--out-dir", path.join(dir, "interrupted")], { cwd: dir, env });
     let out = "";
@@ -64,7 +64,7 @@ describe("demo", function () {
     const r = await exited;
     assert.equal(r.code, 130, r.err);
     const listening = ports(out);
-    assert.equal(listening.length, 2);
+    assert.equal(listening.length, 1);
     for (const port of listening) assert.ok(await refused(port), `nothing listens on ${port} any more`);
   });
 
