@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // `lambda-bench demo` as a newcomer runs it: the built CLI in a child process, in an empty folder,
-// offline. Every step succeeds, the stand-in is stopped at the end, and the report it writes opens
+// offline, with Node and nothing else on PATH. Every step succeeds, the stand-in is stopped at the end, and the report it writes opens
 // in headless Chromium with its charts.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -10,6 +10,7 @@ import * as path from "node:path";
 import puppeteer from "puppeteer-core";
 import { spawnCli } from "./run-cli";
 import { workspace } from "./fixtures";
+import { nodeOnlyEnv } from "./servers/node-only";
 import { DEMO_STEPS } from "../src/cli/demo/steps";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -33,11 +34,11 @@ describe("demo", function () {
   let result: { code: number | null; out: string; err: string };
 
   before(async () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
-    result = await spawnCli(["demo"], { cwd: dir, env }).exited;
+    // npm alone: Node and nothing else on PATH (no Python, no moto_server).
+    result = await spawnCli(["demo"], { cwd: dir, env: nodeOnlyEnv() }).exited;
   });
 
-  it("runs every step from the built CLI, offline, and stops the stand-in", async () => {
+  it("runs every step from the built CLI, offline, with Node alone on PATH, and stops the stand-in", async () => {
     assert.equal(result.code, 0, result.err);
     assert.equal(result.err, "", "stderr is not a terminal: no progress bar, no warning");
     const headers = result.out.split("\n").filter((l) => /^\[\d+\/\d+\] /.test(l));
