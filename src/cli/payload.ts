@@ -2,6 +2,7 @@
 // Lambda's synchronous Invoke takes any JSON document (an object, an array, a string, a number,
 // true/false/null), as the AWS CLI sends it, so any JSON is accepted; what Lambda would refuse
 // on every call (not JSON, not UTF-8, more than 6 MB) is refused here once, before anything is sent.
+import * as fs from "node:fs";
 import { readCapped, ReadCappedError } from "../read-capped";
 import { UserError } from "./errors";
 
@@ -43,9 +44,19 @@ export function readPayload(arg: string | undefined): Uint8Array {
     JSON.parse(text);
   } catch (err) {
     const why = (err as Error).message.split("\n")[0];
+    // A file's path given without its `@`: say so, rather than only that the path is not JSON.
+    if (!fromFile && isFile(arg)) throw new UserError(`--payload ${arg} is not JSON, but a file of that name exists: pass @${arg} to send its contents`, 2);
     throw new UserError(`${what} is not JSON (${why}); pass a JSON document or @file.json`, 2);
   }
   return bytes;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function tooLarge(what: string, size: number | undefined): UserError {

@@ -8,7 +8,7 @@ import { readCapped } from "../read-capped";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { resolveEnv, scalarText } from "./env";
-import { fromZod, offsetOf, salvage, type Issue, type Path } from "./issues";
+import { didYouMean, fromZod, offsetOf, salvage, type Issue, type Path } from "./issues";
 import { checkNames, type Named } from "./names";
 import { checkPolicy, inlinePolicyProblem, worstInlinePolicySize } from "./policy-checks";
 import {
@@ -57,11 +57,25 @@ export function loadManifest(file: string, opts: LoadOptions = {}): Manifest {
     text = readCapped(file, 16 * 1024 * 1024).toString("utf8");
   } catch (err) {
     const reason = (err as Error).message; // ReadCappedError: "no such file", "it is a folder, not a file", ...
-    throw new ManifestInvalid([{ file, line: 1, col: 1, message: `cannot read the manifest: ${reason}` }]);
+    const hint = fs.existsSync(file) ? "" : nearbyManifest(file);
+    throw new ManifestInvalid([{ file, line: 1, col: 1, message: `cannot read the manifest: ${reason}${hint}` }]);
   }
   const result = parseManifest(text, file, opts);
   if (!result.manifest) throw new ManifestInvalid(result.errors);
   return result.manifest;
+}
+
+/** ` (did you mean "benchmarks.yaml"?)` for a missing file whose folder holds a YAML file of a near name, else "". */
+function nearbyManifest(file: string): string {
+  const dir = path.dirname(file);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => /\.ya?ml$/.test(n));
+  } catch {
+    return "";
+  }
+  const hint = didYouMean(path.basename(file), names);
+  return hint && dir !== "." ? hint.replace(/"([^"]+)"/, (_, n: string) => `"${path.join(dir, n)}"`) : hint;
 }
 
 /**
