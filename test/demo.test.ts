@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // `lambda-bench demo` as a newcomer runs it: the built CLI in a child process, in an empty folder,
-// offline. Every step succeeds, the stand-in is stopped at the end, and the report it writes opens
+// offline, with Node and nothing else on PATH. Every step succeeds, the stand-in is stopped at the end, and the report it writes opens
 // in headless Chromium with its charts.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -10,6 +10,7 @@ import * as path from "node:path";
 import puppeteer from "puppeteer-core";
 import { spawnCli } from "./run-cli";
 import { workspace } from "./fixtures";
+import { nodeOnlyEnv } from "./servers/node-only";
 import { DEMO_STEPS } from "../src/cli/demo/steps";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -21,10 +22,10 @@ const refused = (port: number) => new Promise<boolean>((resolve) => {
   s.once("error", () => resolve(true));
 });
 
-/** The stand-in's two ports, as the demo prints them. */
+/** The stand-in's port, as the demo prints it (one server: Invoke and the control plane). */
 const ports = (out: string) => {
-  const m = /Lambda stand-in on http:\/\/127\.0\.0\.1:(\d+) \(moto_server on http:\/\/127\.0\.0\.1:(\d+)\)/.exec(out);
-  return m ? [Number(m[1]), Number(m[2])] : [];
+  const m = /Lambda stand-in on http:\/\/127\.0\.0\.1:(\d+);/.exec(out);
+  return m ? [Number(m[1])] : [];
 };
 
 describe("demo", function () {
@@ -33,11 +34,11 @@ describe("demo", function () {
   let result: { code: number | null; out: string; err: string };
 
   before(async () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
-    result = await spawnCli(["demo"], { cwd: dir, env }).exited;
+    // npm alone: Node and nothing else on PATH (no Python, no moto_server).
+    result = await spawnCli(["demo"], { cwd: dir, env: nodeOnlyEnv() }).exited;
   });
 
-  it("runs every step from the built CLI, offline, and stops the stand-in", async () => {
+  it("runs every step from the built CLI, offline, with Node alone on PATH, and stops the stand-in", async () => {
     assert.equal(result.code, 0, result.err);
     assert.equal(result.err, "", "stderr is not a terminal: no progress bar, no warning");
     const headers = result.out.split("\n").filter((l) => /^\[\d+\/\d+\] /.test(l));
@@ -48,11 +49,11 @@ describe("demo", function () {
     assert.match(result.out, /\ncheapest \d+ MB {2}fastest 2048 MB {2}balanced \d+ MB /);
     const report = path.join(dir, "demo", "demo-report.html");
     assert.ok(result.out.endsWith(`The report: ${report}\n`), result.out.slice(-300));
-    assert.equal(ports(result.out).length, 2, "both ports printed");
+    assert.equal(ports(result.out).length, 1, "its port printed");
     for (const port of ports(result.out)) assert.ok(await refused(port), `nothing listens on ${port} any more`);
   });
 
-  it("Ctrl-C stops the stand-in and moto_server, and exits 130", async () => {
+  it("Ctrl-C stops the stand-in, and exits 130", async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
     const { child, exited } = spawnCli(["demo", "--out-dir", path.join(dir, "interrupted")], { cwd: dir, env });
     let out = "";
@@ -64,7 +65,7 @@ describe("demo", function () {
     const r = await exited;
     assert.equal(r.code, 130, r.err);
     const listening = ports(out);
-    assert.equal(listening.length, 2);
+    assert.equal(listening.length, 1);
     for (const port of listening) assert.ok(await refused(port), `nothing listens on ${port} any more`);
   });
 

@@ -1,4 +1,5 @@
-// `lambda-bench doctor` with fake pulumi and docker executables on PATH, and moto for STS.
+// `lambda-bench doctor` with fake pulumi and docker executables on PATH, and moto for STS (the
+// account's limits: doctor-account.test.ts, on the stand-in).
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -55,6 +56,7 @@ describe("doctor: one line per check, with the fix for each failure", function (
       "ok   binfmt: linux/arm64 builds on this linux/amd64 (buildx lists it)",
       "ok   AWS credentials: arn:aws:sts::123456789012:user/moto (account 123456789012)",
       "ok   region: eu-west-1 (from the stack's aws:region)",
+      `ok   account: not read (${moto.endpoint} does not serve GetAccountSettings)`,
     ]);
   });
 
@@ -69,7 +71,7 @@ describe("doctor: one line per check, with the fix for each failure", function (
 
   it("no pulumi, no daemon: each says how to fix it, and buildx and binfmt wait for the daemon", async () => {
     const bin = fakeBin({ docker: { [DOCKER_VERSION]: { exit: 1, err: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock." } } });
-    const rs = await doctor({ env: { ...env(bin), AWS_REGION: "us-west-2" }, platforms: ["linux/arm64"], endpoint: moto.endpoint });
+    const rs = await doctor({ env: { ...env(bin), AWS_REGION: "us-west-2" }, platforms: ["linux/arm64"], endpoint: moto.endpoint, projectDir: os.tmpdir() });
     assert.deepEqual(lines(rs).slice(0, 3), [
       "FAIL pulumi: not found on PATH\n     fix: install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh",
       "FAIL docker: no daemon answers: Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n     fix: start the Docker daemon (sudo systemctl start docker, or open Docker Desktop), and check that your user may use it (the docker group)",

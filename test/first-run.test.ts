@@ -65,7 +65,7 @@ describe("first run: the stand-in, suggestions, the emulator hint, --version", f
     const r = await at("invoke", "hello-x86");
     assert.equal(r.code, 1);
     assert.equal(r.out, "");
-    assert.equal(r.err, `lambda-bench: function hello-x86 not found at ${standin.endpoint}: check the name and --region, or deploy it with \`pulumi up\`\n`);
+    assert.equal(r.err, `lambda-bench: function hello-x86 not found at ${standin.endpoint} in us-east-1: check the name and --region, or deploy it with \`pulumi up\`\n`);
   });
 
   it("invoke, measure and sweep suggest the nearest benchmark name on a miss", async () => {
@@ -74,7 +74,7 @@ describe("first run: the stand-in, suggestions, the emulator hint, --version", f
       const r = await at(...args);
       assert.equal(r.code, 1, args.join(" "));
       assert.equal(r.out, "");
-      assert.equal(r.err, `lambda-bench: function ${name} not found at ${standin.endpoint} (did you mean "${near}"?): ` +
+      assert.equal(r.err, `lambda-bench: function ${name} not found at ${standin.endpoint} in us-east-1 (did you mean "${near}"?): ` +
         "check the name and --region, or deploy it with `pulumi up`\n");
     }
     const far = await at("invoke", "nothing-like-any");

@@ -263,8 +263,8 @@ describe("invoke and measure against loopback servers", function () {
       [["measure", FN, "-n", "5", "--cold", "6"], 2, /^lambda-bench: --cold 6 is more than -n 5: cold starts count within -n\n$/],
       [["invoke", FN, "--payload", "{nope"], 2, /^lambda-bench: --payload is not JSON \(.*\); pass a JSON document or @file\.json\n$/],
       [["invoke", FN, "--payload", "@/no/such/file.json"], 2, /^lambda-bench: cannot read payload file \/no\/such\/file\.json: no such file\n$/],
-      [["invoke", "nope", "--endpoint", missing.endpoint], 1, /^lambda-bench: function nope not found at http:\/\/127\.0\.0\.1:\d+: check the name and --region, or deploy it with `pulumi up`\n$/],
-      [["measure", "nope", "--endpoint", suite.moto.endpoint], 1, /^lambda-bench: function nope not found at http:\/\/127\.0\.0\.1:\d+: /],
+      [["invoke", "nope", "--endpoint", missing.endpoint], 1, /^lambda-bench: function nope not found at http:\/\/127\.0\.0\.1:\d+ in us-east-1: check the name and --region, or deploy it with `pulumi up`\n$/],
+      [["measure", "nope", "--endpoint", suite.moto.endpoint], 1, /^lambda-bench: function nope not found at http:\/\/127\.0\.0\.1:\d+ in us-east-1: /],
       [["invoke", FN, "--manifest", "/no/such/benchmarks.yaml"], 1, /^lambda-bench: manifest \/no\/such\/benchmarks\.yaml not found: pass --manifest with an existing file\n$/],
     ];
     try {

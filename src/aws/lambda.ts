@@ -73,7 +73,9 @@ export function describeAwsError(
   }
   if (/Region is missing/i.test(e.message ?? "")) return "no AWS region: pass --region or set AWS_REGION";
   if (e.name === "ResourceNotFoundException") {
-    return `function ${context.functionName ?? ""} not found at ${where}${context.suggestion ?? ""}: check the name and --region, or deploy it with \`pulumi up\``;
+    // The region is named even at an endpoint: the function may exist in another one.
+    const at = context.endpoint ? `${context.endpoint}${context.region ? ` in ${context.region}` : ""}` : where;
+    return `function ${context.functionName ?? ""} not found at ${at}${context.suggestion ?? ""}: check the name and --region, or deploy it with \`pulumi up\``;
   }
   // A 404 that is not an AWS error: no Invoke API at that path, as the runtime interface emulator
   // answers any function name but its own (`function`).

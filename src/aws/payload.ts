@@ -3,6 +3,7 @@
 // true/false/null), as the AWS CLI sends it, so any JSON is accepted; what Lambda would refuse on
 // every call (not JSON, not UTF-8, more than 6 MB) is refused here. Used by `--payload`
 // (cli/payload.ts) and a study file's `payload` (study/load.ts), each naming the input its own way.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { readCapped, ReadCappedError } from "../read-capped";
 
@@ -49,6 +50,10 @@ export function payloadBytes(arg: string, name: string, baseDir = "."): Uint8Arr
     JSON.parse(text);
   } catch (err) {
     const why = (err as Error).message.split("\n")[0];
+    // A file's path given without its `@`: say so, rather than only that the path is not JSON.
+    if (!fromFile && isFile(path.resolve(baseDir, arg))) {
+      throw new PayloadError(`${name} ${arg} is not JSON, but a file of that name exists: pass @${arg} to send its contents`);
+    }
     throw new PayloadError(`${what} is not JSON (${why}); pass a JSON document or @file.json`);
   }
   return bytes;
@@ -57,4 +62,12 @@ export function payloadBytes(arg: string, name: string, baseDir = "."): Uint8Arr
 function tooLarge(what: string, size: number | undefined): PayloadError {
   const got = size === undefined ? "more than 6 MB" : `${size} bytes`;
   return new PayloadError(`${what} is ${got}; Lambda's synchronous invoke takes at most 6 MB (${MAX_PAYLOAD_BYTES} bytes) of payload`);
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -1,10 +1,12 @@
 // `lambda-bench doctor`: what `pulumi up` needs on this machine, checked one thing at a time, each
 // with how to fix it. Tools are run from PATH (tests put fakes there); the AWS check asks STS.
-import { execFile } from "node:child_process";
 import { callerIdentity } from "../aws/sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { applyCredentialAliases } from "../aws/lambda";
 import type { Platform } from "../manifest/schema";
+import { resolveRegion } from "./region";
+import { run } from "./run-tool";
+import { checkAccount, type AccountNeeds } from "./account";
 
 export interface CheckResult {
   ok: boolean;
@@ -14,8 +16,6 @@ export interface CheckResult {
   fix?: string;
 }
 
-export interface Ran { code: number | null; stdout: string; stderr: string; missing: boolean }
-
 export interface DoctorContext {
   env: NodeJS.ProcessEnv;
   /** The platforms the manifest builds, when a manifest was read. */
@@ -24,20 +24,10 @@ export interface DoctorContext {
   profile?: string;
   /** An STS-compatible endpoint (moto in the tests). */
   endpoint?: string;
-}
-
-/** Runs a tool found on the context's PATH; never throws. */
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env, timeout: 20_000 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: unknown }) | null;
-      resolve({
-        code: e ? (typeof e.code === "number" ? e.code : 1) : 0,
-        stdout: String(stdout).trim(), stderr: String(stderr).trim(),
-        missing: e?.code === "ENOENT",
-      });
-    });
-  });
+  /** The manifest's benchmarks, when one was read: their memory and concurrency, checked against the account. */
+  benchmarks?: readonly AccountNeeds[];
+  /** The Pulumi project's folder, where Pulumi.<stack>.yaml is (default: the working directory). */
+  projectDir?: string;
 }
 
 const firstLine = (s: string) => s.split("\n")[0] ?? "";
@@ -86,26 +76,18 @@ export async function checkBinfmt(ctx: DoctorContext, hostPlatform: Platform | u
     });
 }
 
-/** The region a deploy uses: the stack's aws:region, else the environment's. */
-export async function resolveRegion(ctx: DoctorContext): Promise<{ region: string | undefined; from: string }> {
-  if (ctx.region) return { region: ctx.region, from: "--region" };
-  const r = await run("pulumi", ["config", "get", "aws:region"], ctx.env);
-  if (r.code === 0 && r.stdout) return { region: r.stdout, from: "the stack's aws:region" };
-  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) if (ctx.env[name]) return { region: ctx.env[name], from: name };
-  return { region: undefined, from: "" };
-}
-
 export async function checkAws(ctx: DoctorContext): Promise<CheckResult[]> {
   const { region, from } = await resolveRegion(ctx);
   const regionLine: CheckResult = region
     ? { ok: true, line: `region: ${region} (from ${from})` }
-    : { ok: false, line: "region: none set", fix: "pulumi config set aws:region <region> (and export AWS_REGION=<region> for the CLI)" };
+    : { ok: false, line: `region: none set${from ? ` (${from})` : ""}`, fix: "pulumi config set aws:region <region> (and export AWS_REGION=<region> for the CLI)" };
   applyCredentialAliases(ctx.env);
   try {
     const id = await callerIdentity({
       region: region ?? "us-east-1", endpoint: ctx.endpoint, credentials: defaultProvider({ profile: ctx.profile }),
     });
-    return [{ ok: true, line: `AWS credentials: ${id.arn} (account ${id.account})` }, regionLine];
+    const credentials: CheckResult = { ok: true, line: `AWS credentials: ${id.arn} (account ${id.account})` };
+    return [credentials, regionLine, ...(await checkAccount(ctx, region ?? "us-east-1"))];
   } catch (err) {
     const e = err as Error;
     return [{

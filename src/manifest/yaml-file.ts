@@ -2,7 +2,9 @@
 // as `file:line:col`, and every issue of the checks turned into one sorted, deduplicated list.
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { readCapped } from "../read-capped";
-import { offsetOf, type Issue, type Path } from "./issues";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { didYouMean, offsetOf, type Issue, type Path } from "./issues";
 
 export interface PositionedError {
   file: string;
@@ -29,8 +31,22 @@ export function readYamlText(file: string, what: string): { text: string } | { e
     return { text: readCapped(file, 16 * 1024 * 1024).toString("utf8") };
   } catch (err) {
     const reason = (err as Error).message; // ReadCappedError: "no such file", "it is a folder, not a file", ...
-    return { errors: [{ file, line: 1, col: 1, message: `cannot read the ${what}: ${reason}` }] };
+    const hint = fs.existsSync(file) ? "" : nearbyYaml(file);
+    return { errors: [{ file, line: 1, col: 1, message: `cannot read the ${what}: ${reason}${hint}` }] };
   }
+}
+
+/** ` (did you mean "benchmarks.yaml"?)` for a missing file whose folder holds a YAML file of a near name, else "". */
+function nearbyYaml(file: string): string {
+  const dir = path.dirname(file);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => /\.ya?ml$/.test(n));
+  } catch {
+    return "";
+  }
+  const hint = didYouMean(path.basename(file), names);
+  return hint && dir !== "." ? hint.replace(/"([^"]+)"/, (_, n: string) => `"${path.join(dir, n)}"`) : hint;
 }
 
 export interface YamlSource {

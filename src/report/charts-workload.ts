@@ -27,7 +27,8 @@ export function timeSeriesSpec(run: Run): TopLevelSpec {
     { second: p.second, series: "achieved (sent)", perSecond: p.sent },
     { second: p.second, series: "scheduled", perSecond: p.sent + p.dropped },
   ]);
-  const x = { field: "second", type: "quantitative" as const, title: "second of the run" };
+  // Whole seconds only: a 3-second run gets ticks 0, 1, 2, not 0.1 s steps.
+  const x = { field: "second", type: "quantitative" as const, title: "second of the run", axis: { tickMinStep: 1, format: "d" } };
   return {
     $schema: SCHEMA,
     title: `${run.label}: latency and rate over time`,

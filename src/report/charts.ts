@@ -57,7 +57,12 @@ export function cdfSpec(runs: Run[]): TopLevelSpec {
         ...(perRun
           ? { color: { ...metric, legend: { orient: "bottom" } } }
           : {
-            color: { field: "run", type: "nominal", title: null, sort: null, scale: { scheme: "tableau10" }, legend: { orient: "bottom", columns: 4, labelLimit: 320 } },
+            // The colour domain lists each panel's runs together, so a panel's runs take neighbouring colours, of distinct hues.
+            color: {
+              field: "run", type: "nominal", title: null, sort: null,
+              scale: { domain: [...new Set(runs.map((r) => r.benchmark))].flatMap((b) => runs.filter((r) => r.benchmark === b).map((r) => r.label)), range: RUN_COLOURS },
+              legend: { orient: "bottom", columns: 4, labelLimit: 320 },
+            },
             strokeDash: { ...metric, legend: null },
             detail: { field: "metric" },
           }),
@@ -79,7 +84,9 @@ export function coldWarmSpec(runs: Run[]): TopLevelSpec {
     width: WIDTH, height: 260,
     data: { values },
     encoding: {
-      x: { field: "run", type: "nominal", title: null, sort: null, axis: { labelAngle: 0, labelLimit: Math.floor(WIDTH / Math.max(1, runs.length)) - 8 } },
+      // Labels set in full, slanted when they would not fit their band level (Vega's server-side
+      // layout reserves 8 px a character: 0.8 x the 10 px font).
+      x: { field: "run", type: "nominal", title: null, sort: null, axis: runLabelAxis(runs.map((r) => r.label), WIDTH) },
       xOffset: { field: "start", type: "nominal", scale: { domain: starts } },
       color: { field: "start", type: "nominal", title: "start", scale: { domain: starts, range: starts.map((k) => (k === "cold" ? "#4c78a8" : "#f58518")) } },
     },
@@ -89,6 +96,20 @@ export function coldWarmSpec(runs: Run[]): TopLevelSpec {
     ],
   };
 }
+
+/** A band axis whose labels are never cut: level when each fits its band, else slanted 30 degrees. */
+export function runLabelAxis(labels: readonly string[], width: number): { labelAngle: number; labelLimit: number; labelAlign?: "right" } {
+  const band = Math.floor(width / Math.max(1, labels.length)) - 8;
+  const longest = 8 * Math.max(0, ...labels.map((l) => l.length));
+  return longest <= band ? { labelAngle: 0, labelLimit: 0 } : { labelAngle: -30, labelLimit: 0, labelAlign: "right" };
+}
+
+/**
+ * Run colours with neighbours of distinct hues (tableau10 reordered so that neighbours' hues are at
+ * least 50 degrees apart: its orange and red are not side by side), so the runs of one CDF panel,
+ * consecutive, are told apart.
+ */
+export const RUN_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#9c755f", "#b07aa1", "#edc948", "#ff9da7", "#bab0ac"];
 
 /** A sweep's two charts share the page's width, side by side. */
 const HALF = Math.floor((WIDTH - GAP - AXIS) / 2);

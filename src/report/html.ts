@@ -61,7 +61,7 @@ figure { margin: 16px 0; }
 figure svg { display: block; max-width: 100%; height: auto; }
 .pair { display: flex; justify-content: space-between; gap: 16px; }
 .pair figure { flex: 1 1 0; min-width: 0; }
-pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 12px; }
+pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .choice { font-size: 15px; }
 </style>
 </head>

@@ -1,13 +1,15 @@
 // A loopback server (the tests' and `lambda-bench demo`'s stand-in for Lambda) that speaks Lambda's Invoke REST API with what moto does not
 // emulate: the `X-Amz-Log-Result` REPORT tail, cold starts after a configuration change, throttles
 // (429 TooManyRequestsException with Retry-After), 5xx, dropped connections and calls that never
-// answer. Everything else (GetFunctionConfiguration, UpdateFunctionConfiguration) is passed to a
-// moto_server when one is given, so control-plane calls meet the real API.
+// answer. Everything else (GetFunctionConfiguration, UpdateFunctionConfiguration) goes to the
+// stand-in's own control plane when one is set (control-plane.ts: `demo`, try-server), else to a
+// moto_server when one is given (the tests), so control-plane calls meet the real API.
 import * as http from "node:http";
 import type * as net from "node:net";
 import { randomUUID } from "node:crypto";
 import { verifySignature } from "./sigv4-verify";
 import type { ReportMetrics } from "../aws/report-line";
+import type { ControlPlane } from "./control-plane";
 
 export interface Call {
   /** 0-based, in arrival order over the server's life. */
@@ -98,6 +100,8 @@ export class InvokeServer {
   /** GetProvisionedConcurrencyConfig requests seen (moto 5 does not serve that API; this server does). */
   readonly provisionedLookups: { functionName: string; qualifier: string | null }[] = [];
   private readonly sockets = new Set<net.Socket>();
+  /** The stand-in's own control plane: it answers what it serves, before any proxy. */
+  control?: ControlPlane;
 
   private constructor(private readonly server: http.Server, readonly endpoint: string) {}
 
@@ -170,10 +174,16 @@ export class InvokeServer {
           res.writeHead(reply.status, { "content-type": "application/json", "x-amzn-ErrorType": reply.errorType });
           return void res.end(JSON.stringify({ message: `${reply.errorType} from the test server` }));
         }
-        this.warm.delete(config[1]);
-        for (const key of this.idle.keys()) if (key === config[1] || key.startsWith(`${config[1]}:`)) this.idle.delete(key);
-        if (typeof update.MemorySize === "number") this.memory.set(config[1], update.MemorySize);
+        const answered = this.control?.answer("PUT", path, new URLSearchParams(), body);
+        if (!answered || answered.status === 200) {
+          this.warm.delete(config[1]);
+          for (const key of this.idle.keys()) if (key === config[1] || key.startsWith(`${config[1]}:`)) this.idle.delete(key);
+          if (typeof update.MemorySize === "number") this.memory.set(config[1], update.MemorySize);
+        }
+        if (answered) return void res.writeHead(answered.status, answered.headers).end(answered.body);
       }
+      const answered = this.control?.answer(req.method ?? "GET", path, new URLSearchParams((req.url ?? "").split("?")[1] ?? ""), body);
+      if (answered) return void res.writeHead(answered.status, answered.headers).end(answered.body);
       if (!proxyTo) {
         res.writeHead(404, { "x-amzn-ErrorType": "UnknownOperationException" });
         return void res.end(JSON.stringify({ message: "not served here" }));

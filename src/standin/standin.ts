@@ -1,45 +1,43 @@
-// The local stand-in for Lambda, in-process: moto_server for the control plane (the functions are
-// created there, so GetFunctionConfiguration, UpdateFunctionConfiguration, `--cold` and `sweep`
-// meet the real API) and the loopback Invoke server in front of it, serving the catalogue's
-// functions with REPORT tails. `npm run try-server` and `lambda-bench demo` start it.
-import { createFunction, startMoto } from "./moto";
+// The local stand-in for Lambda, in-process and Node alone: the loopback Invoke server serving the
+// catalogue's functions with REPORT tails, and its own control plane (control-plane.ts:
+// GetFunctionConfiguration, UpdateFunctionConfiguration, GetFunction, GetAccountSettings, STS), so
+// `--cold`, `sweep`, `idle`, provenance and `doctor` meet the API's shapes. `npm run try-server`
+// and `lambda-bench demo` start it. (The tests' moto_server is a second, independent server: a
+// test that wants it starts it, moto.ts, and passes it to InvokeServer.start.)
 import { InvokeServer } from "./invoke-server";
+import { ControlPlane } from "./control-plane";
 import { STANDIN_FUNCTIONS, standinScript, type StandinFunction } from "./functions";
 import { rng } from "../../benchmarks/map-reduce/src/corpus";
 
 export interface Standin {
-  /** The Lambda endpoint to pass as --endpoint. */
+  /** The Lambda (and STS) endpoint to pass as --endpoint. */
   endpoint: string;
-  /** moto_server's endpoint, where the control-plane calls end up. */
-  controlEndpoint: string;
   functions: readonly StandinFunction[];
+  /** The Invoke server itself: its call log is the truth tests compare the client's figures with. */
+  server: InvokeServer;
   stop(): Promise<void>;
 }
 
-/** Starts moto and the Invoke server on 127.0.0.1 (the server on `port`, or a free one). */
-export async function startStandin(opts: { port?: number; seed?: number; functions?: readonly StandinFunction[]; evictAfterMs?: number } = {}): Promise<Standin> {
+export interface StandinOptions {
+  port?: number;
+  seed?: number;
+  functions?: readonly StandinFunction[];
+  evictAfterMs?: number;
+  /** How long an UpdateFunctionConfiguration stays InProgress (default 0). */
+  updateMs?: number;
+}
+
+/** Starts the Invoke server, with its control plane, on 127.0.0.1 (on `port`, or a free one). */
+export async function startStandin(opts: StandinOptions = {}): Promise<Standin> {
   const functions = opts.functions ?? STANDIN_FUNCTIONS;
-  const moto = await startMoto();
-  let server: InvokeServer | undefined;
-  try {
-    for (const f of functions) {
-      await createFunction(moto.endpoint, f.name, { MemorySize: f.memoryMb, Architectures: [f.architecture], Timeout: f.timeoutS });
-    }
-    server = await InvokeServer.start(standinScript(functions, rng(opts.seed ?? 42)), moto.endpoint, undefined, opts.port ?? 0);
-    server.evictAfterMs = opts.evictAfterMs;
-  } catch (err) {
-    await moto.stop();
-    throw err;
-  }
-  const invoke = server;
+  const server = await InvokeServer.start(standinScript(functions, rng(opts.seed ?? 42)), undefined, undefined, opts.port ?? 0);
+  server.evictAfterMs = opts.evictAfterMs;
+  server.control = new ControlPlane(functions, { updateMs: opts.updateMs });
   let stopped: Promise<void> | undefined;
   return {
-    endpoint: invoke.endpoint,
-    controlEndpoint: moto.endpoint,
+    endpoint: server.endpoint,
     functions,
-    stop: () => (stopped ??= (async () => {
-      await invoke.close();
-      await moto.stop();
-    })()),
+    server,
+    stop: () => (stopped ??= server.close()),
   };
 }

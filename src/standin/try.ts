@@ -1,6 +1,7 @@
 // A local stand-in for Lambda, to try `invoke`, `measure`, `sweep` and `report` without an AWS
 // account (src/standin/standin.ts): `npm run try-server` in one terminal, the commands in another.
-// It listens on 127.0.0.1:9001 (PORT to change), so examples can name a fixed endpoint.
+// It listens on 127.0.0.1:9001 (PORT to change), so examples can name a fixed endpoint. It starts
+// from the built dist/ (npm ci builds it), Node alone, and prints a line starting "ready:" once it listens.
 // `npm run try-server -- --evict-after 2s` reclaims an instance left idle that long (for `idle`).
 import { startStandin } from "./standin";
 import { readDuration } from "../workload/duration";
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     throw err.code === "EADDRINUSE" ? new Error(`127.0.0.1:${port} is in use: is a try-server already running? Set PORT to use another port`) : err;
   });
   const names = standin.functions.map((f) => f.name).join(", ");
-  console.log(`Lambda stand-in on ${standin.endpoint} (functions: ${names}; region us-east-1; any credentials). Ctrl-C stops it.`);
+  console.log(`ready: Lambda stand-in on ${standin.endpoint} (functions: ${names}; region us-east-1; any credentials). Ctrl-C stops it.`);
   if (evictAfterMs !== undefined) console.log(`instances left idle ${process.argv[evict + 1]} are reclaimed`);
   console.log(`try, in a second terminal: npx lambda-bench measure aes -n 200 -c 4 --cold 3 --endpoint ${standin.endpoint}`);
   const stop = async () => {

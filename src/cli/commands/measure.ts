@@ -24,7 +24,7 @@ export function registerMeasure(program: Command, io: Io): void {
       "and summarize latency, cold starts, billed duration, memory and cost")
     .option("--out <file.jsonl>", "write one JSON line per invocation as it completes (and its provenance to <file.jsonl>.meta.json)")
     .option("--repeat <R>", "run the whole workload R times, each record tagged with its repetition", positiveInt("--repeat"), 1)
-    .option("--interleave <A,B>", "alternate each repetition between two memory sizes or two functions, in a seeded random order; records to <out>-A.jsonl and <out>-B.jsonl")
+    .option("--interleave <A,B>", "alternate each repetition between two memory sizes or two functions, in a seeded random order; records each side to its own file: <out>-1024mb.jsonl and <out>-2048mb.jsonl for --interleave 1024,2048, <out>-<function>.jsonl for two functions")
     .option("--interleave-seed <S>", "the seed of --interleave's order (default 14)", positiveInt("--interleave-seed", 0))
     .action(async (name: string, o: MeasureOptions, cmd: Command) => {
       const n = cmd.getOptionValueSource("n") === "cli" ? o.n : undefined;

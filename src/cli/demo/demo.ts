@@ -1,5 +1,5 @@
-// `lambda-bench demo`: the whole tool offline. Starts the stand-in (moto_server and the loopback
-// Lambda, on free loopback ports), runs each step of steps.ts through the CLI's own `run()`, stops
+// `lambda-bench demo`: the whole tool offline, Node alone. Starts the stand-in (the loopback Lambda
+// with its own control plane, on a free loopback port), runs each step of steps.ts through the CLI's own `run()`, stops
 // the stand-in at the end, after a failed step, and on Ctrl-C.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -26,22 +26,21 @@ export async function demo(run: Run, io: Io, o: { outDir: string; steps?: readon
     throw new UserError(`cannot create --out-dir ${o.outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const t0 = process.hrtime.bigint();
-  io.out("Starting the local stand-ins: moto_server (Lambda's control plane) and a loopback Lambda serving hello and aes ...\n");
+  io.out("Starting the local stand-in: a loopback Lambda (Invoke and the control plane) serving hello and aes ...\n");
   let standin: Standin;
   try {
     standin = await startStandin();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UserError(e.code === "ENOENT" ? "moto_server not found: install it with pip install \"moto[server]\"" : `cannot start the stand-in: ${e.message}`);
+    throw new UserError(`cannot start the stand-in: ${(err as Error).message}`);
   }
-  // Ctrl-C: stop the stand-in (moto is a child process), then leave as an interrupted command does.
+  // Ctrl-C: stop the stand-in, then leave as an interrupted command does.
   const onSignal = () => {
     void standin.stop().finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const ctx: DemoContext = { endpoint: standin.endpoint, manifest: shown(path.join(ROOT, "benchmarks.yaml")), outDir: shown(o.outDir) };
-  io.out(`Lambda stand-in on ${ctx.endpoint} (moto_server on ${standin.controlEndpoint}); ` +
+  io.out(`Lambda stand-in on ${ctx.endpoint}; ` +
     `the commands below call it with --endpoint ${ctx.endpoint} --region us-east-1.\n`);
   try {
     for (const [i, step] of steps.entries()) {
@@ -62,5 +61,5 @@ export async function demo(run: Run, io: Io, o: { outDir: string; steps?: readon
     await standin.stop();
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  io.out(`\nDone in ${seconds.toFixed(0)} s; the stand-ins are stopped. The report: ${path.resolve(reportFile(ctx))}\n`);
+  io.out(`\nDone in ${seconds.toFixed(0)} s; the stand-in is stopped. The report: ${path.resolve(reportFile(ctx))}\n`);
 }
