@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { cli } from "./run-cli";
 import type { InvocationRecordInput } from "../src/runs/record";
-import { Rng } from "../src/stats/rng";
+import { Rng } from "../src/rng";
 import { workspace } from "./fixtures";
 
 function record(benchmark: string, memoryMb: number, durationMs: number, i: number, repetition = 0): InvocationRecordInput {

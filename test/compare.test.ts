@@ -6,7 +6,7 @@ import { valueOf } from "../src/compare/metrics";
 import { completeRecord } from "../src/runs/record";
 import { RunSummary } from "../src/summary/summary";
 import { IdleSummary } from "../src/summary/idle-summary";
-import { Rng } from "../src/stats/rng";
+import { Rng } from "../src/rng";
 import { sampleOf, type Sample } from "../src/stats/samples";
 
 const lognormal = (seed: number, n: number, median: number, sigma = 0.2): Sample => {

@@ -1,6 +1,6 @@
 // The bootstrap's intervals, checked by coverage on seeded synthetic data where the truth is known.
 import { strict as assert } from "node:assert";
-import { Rng } from "../src/stats/rng";
+import { Rng } from "../src/rng";
 import { percentileInterval, plainReplicate, ratioOfQuantiles, type BootstrapMethod } from "../src/stats/bootstrap";
 import { quantileSorted, sampleOf, type Sample } from "../src/stats/samples";
 

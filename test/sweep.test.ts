@@ -9,7 +9,7 @@ import { InvocationRecord } from "../src/runs/record";
 import { withMotoFunction } from "./servers/moto-hooks";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { workspace } from "./fixtures";
-import { Rng } from "../src/stats/rng";
+import { Rng } from "../src/rng";
 import { choose, formatSweep, StepSampler } from "../src/summary/sweep-choice";
 import { RunSummary } from "../src/summary/summary";
 import { completeRecord } from "../src/runs/record";

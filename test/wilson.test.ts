@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import * as fc from "fast-check";
 import { wilson } from "../src/stats/wilson";
-import { Rng } from "../src/workload/rng";
+import { Rng } from "../src/rng";
 
 /** Binomial(n, p) draws from a seeded generator. */
 function binomial(random: () => number, n: number, p: number): number {

@@ -9,7 +9,7 @@ import { OpenSchedule, type Arrivals } from "../workload/open";
 import { parseRamp, RampSchedule } from "../workload/ramp";
 import { BurstSchedule, parseEvery } from "../workload/burst";
 import { parseMinutes, readTrace, TraceError, TraceSchedule, type TraceSelect } from "../workload/trace";
-import { DEFAULT_SEED } from "../workload/rng";
+import { DEFAULT_SEED } from "../rng";
 import type { Schedule } from "../workload/schedule";
 import { DEFAULT_MAX_IN_FLIGHT } from "../measure/run";
 

@@ -24,13 +24,14 @@ export interface StepSamples {
 
 /** Collects a step's warm samples from its records (warm-up, dropped and failed calls left out). */
 export class StepSampler {
-  private readonly duration = new ClusteredBuilder();
-  private readonly cost = new ClusteredBuilder();
+  private readonly duration = new ClusteredBuilder(100);
+  /** Cost per 1M calls (USD), to 1/100 of a cent. */
+  private readonly cost = new ClusteredBuilder(10_000);
 
   add(r: InvocationRecord): void {
     if (r.warmup || r.status === "dropped" || r.error !== null || r.startKind !== "warm") return;
     if (r.durationMs !== null) this.duration.push(r.repetition, r.durationMs);
-    if (r.costUsd !== null) this.cost.push(r.repetition, r.costUsd);
+    if (r.costUsd !== null) this.cost.push(r.repetition, r.costUsd * 1e6);
   }
 
   build(): StepSamples {
