@@ -13,12 +13,12 @@ export type CompareMetric = (typeof COMPARE_METRICS)[number];
  * whole ms billed, and cost per 1M calls to 1/100 of a cent).
  */
 export const METRIC_INFO: Record<CompareMetric, { label: string; unit: string; calls: string; scale: number }> = {
-  latency: { label: "latency", unit: "ms", calls: "successful calls that did not start cold; closed-loop runs: the client round trip", scale: 1000 },
-  client: { label: "client round trip", unit: "ms", calls: "successful calls that did not start cold", scale: 1000 },
-  duration: { label: "duration", unit: "ms", calls: "successful calls that did not start cold", scale: 100 },
-  billed: { label: "billed duration", unit: "ms", calls: "successful calls that did not start cold", scale: 1 },
-  init: { label: "init duration", unit: "ms", calls: "successful cold starts", scale: 100 },
-  cost: { label: "cost per 1M calls", unit: "USD", calls: "successful calls that did not start cold", scale: 10_000 },
+  latency: { label: "latency", unit: "ms", calls: "calls that did not start cold; closed-loop runs: the client round trip", scale: 1000 },
+  client: { label: "client round trip", unit: "ms", calls: "calls that did not start cold", scale: 1000 },
+  duration: { label: "duration", unit: "ms", calls: "calls that did not start cold", scale: 100 },
+  billed: { label: "billed duration", unit: "ms", calls: "calls that did not start cold", scale: 1 },
+  init: { label: "init duration", unit: "ms", calls: "cold starts", scale: 100 },
+  cost: { label: "cost per 1M calls", unit: "USD", calls: "calls that did not start cold", scale: 10_000 },
 };
 
 /** A call that failed: no response (`error`) or the function's own error (`functionError`). */

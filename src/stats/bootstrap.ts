@@ -26,8 +26,9 @@ export type BootstrapMethod = "bootstrap" | "cluster bootstrap" | "paired cluste
  */
 export const MIN_CLUSTERS = 20;
 
+/** The bootstrap for a sample: by repetitions when it has 2 or more (ratio.ts decides when to bootstrap at all). */
 export function methodFor(s: Sample): BootstrapMethod {
-  return s.clusters.length >= MIN_CLUSTERS ? "cluster bootstrap" : "bootstrap";
+  return s.clusters.length >= 2 ? "cluster bootstrap" : "bootstrap";
 }
 
 /** One plain-bootstrap replicate of the q-quantile. */
