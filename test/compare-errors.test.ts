@@ -87,6 +87,15 @@ describe("compare: errors, exactness, like with like", function () {
     assert.match(ok.out, /\nnote: different functions: A is aes \(function aes\), B is hello \(function hello\) \(--allow-different\)\n/);
   });
 
+  it("report shows the error rate: in each summary's text and in the HTML's error table", async () => {
+    const html = path.join(dir, "crash.html");
+    const r = await cli(["report", crashing, "--html", html]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\nerrors: function (\d+) of 400 \(2\d\.\d% \[\d+\.\d%, \d+\.\d%\]\), transport 0 of 400 \(0\.0% \[0\.0%, 1\.0%\]\); times and cost per call are of the \d+ successful calls\n/);
+    const page = fs.readFileSync(html, "utf8");
+    assert.match(page, /<table class="errors">[\s\S]*<th>function errors<\/th>[\s\S]*<td>aes 1024 MB<\/td><td>400<\/td><td>\d+ of 400 \(2\d\.\d% \[/);
+  });
+
   it("a summary takes no time or cost sample from a failed call, and gives each kind of failure with its interval", () => {
     const s = new RunSummary();
     const base = record("aes", 1024, 100, 1);
