@@ -11,7 +11,7 @@ import { compareMetric } from "../src/compare/compare";
 import { RunSampler } from "../src/compare/metrics";
 import { loadSide } from "../src/compare/run";
 import { completeRecord } from "../src/runs/record";
-import { Rng } from "../src/stats/rng";
+import { Rng } from "../src/rng";
 import { verdict } from "./verdict";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 10_000_000);

@@ -4,28 +4,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cli } from "./run-cli";
-import type { InvocationRecordInput } from "../src/runs/record";
-import { Rng } from "../src/stats/rng";
+import { writeRun } from "./run-files";
 import { workspace } from "./fixtures";
-
-function record(benchmark: string, memoryMb: number, durationMs: number, i: number, repetition = 0): InvocationRecordInput {
-  const cold = i === 0;
-  return {
-    benchmark, function: benchmark, region: "us-east-1", architecture: "arm64", configMemoryMb: memoryMb,
-    requestId: `${benchmark}-${i}`, start: "2026-11-25T10:00:00.000Z", clientMs: durationMs + 20, status: 200,
-    functionError: null, error: null, retries: 0, throttles: 0, forcedCold: cold, cold, durationMs,
-    billedMs: Math.ceil(durationMs), memoryMb, maxMemoryMb: 70, initMs: cold ? 150 : null, restoreMs: null,
-    reportStatus: null, errorType: null, costUsd: (Math.ceil(durationMs) / 1000) * (memoryMb / 1024) * 0.0000133334 + 2e-7, repetition,
-  };
-}
-
-/** n calls, the first cold, durations lognormal around `median` (seeded). */
-function writeRun(file: string, benchmark: string, memoryMb: number, median: number, seed: number, n = 300): void {
-  const rng = new Rng(seed);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, Array.from({ length: n }, (_, i) =>
-    `${JSON.stringify(record(benchmark, memoryMb, Math.round(median * Math.exp(0.1 * rng.normal()) * 100) / 100, i))}\n`).join(""));
-}
 
 describe("compare and report on run files", function () {
   this.timeout(60_000);
@@ -49,7 +29,7 @@ describe("compare and report on run files", function () {
     assert.equal(lines[2], "note: neither run has provenance (.meta.json): cannot check they are like for like");
     assert.equal(lines[3], "duration (ms; calls that did not start cold), bootstrap of medians, 10000 resamples, seed 14");
     assert.match(lines[4], /^ +A \(n=299\) +B \(n=299\) +B\/A$/);
-    assert.match(lines[5], /^ {2}p50 +\d+\.\d \[\d+\.\d, \d+\.\d\] +1\d\d\.\d \[1\d\d\.\d, 1\d\d\.\d\] +1\.\d\dx \[1\.\d\d, 1\.\d\d\]$/);
+    assert.match(lines[5], /^ {2}p50 +\d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\] +1\d\d\.\d\d \[1\d\d\.\d\d, 1\d\d\.\d\d\] +1\.\d\dx \[1\.\d\d, 1\.\d\d\]$/);
     assert.match(lines[6], /^ {2}p99 /);
     const [, x, lo, hi] = /^ {2}B is ([\d.]+)x \[([\d.]+), ([\d.]+)\] slower than A$/.exec(lines[7])!.map(Number);
     assert.ok(lo < 1.1 && 1.1 < hi && lo > 1.05 && Math.abs(x - 1.1) < 0.03, lines[7]);
@@ -149,7 +129,7 @@ describe("compare and report on run files", function () {
       assert.ok(heads.includes(`== aes 1024 MB (lone-1024)  (${lone})`), heads.join("\n"));
       // The sweep's 1024 MB step is still the sweep's (about 100 ms, not the lone run's 300).
       const table = r.out.slice(r.out.indexOf("== sweep: aes"));
-      assert.match(table, /\n +1024 +300 +0 +1 +(9\d|10\d)\.\d\d /);
+      assert.match(table, /\n +1024 +300 +0 +0\.0% \[0\.0%, 1\.3%\] +1 +(9\d|10\d)\.\d\d /);
     }
   });
 
@@ -176,7 +156,7 @@ describe("compare and report on run files", function () {
     assert.doesNotMatch(r.out, /== compare:/);
     assert.doesNotMatch(fs.readFileSync(html, "utf8"), /data-chart="compare-forest"/);
     // `compare`, asked for it by name, still sets them against each other.
-    const c = await cli(["compare", hello, a]);
+    const c = await cli(["compare", hello, a, "--allow-different"]);
     assert.match(c.out, /^ *B is [\d.]+x \[[\d.]+, [\d.]+\] slower than A$/m);
   });
 

@@ -60,11 +60,12 @@ describe("measure --repeat --interleave", function () {
         assert.match(interleaveId, /^[0-9a-f-]{36}$/);
         assert.equal(j.sides[i].summary.invocations, 60);
       }
-      // One interleaveId on both sides: compare resamples the 6 repetitions jointly; 256 MB is slower.
+      // One interleaveId on both sides: compare pairs the 6 repetitions; 256 MB is slower.
       const c = await cli(["compare", sideFile(out, 512), sideFile(out, 256), "--json"]);
       assert.equal(c.code, 0, c.err);
       const m = JSON.parse(c.out).pairs[0].metrics[0];
-      assert.equal(m.method, "paired cluster bootstrap of medians, 10000 resamples, seed 14");
+      // 6 repetitions: under the cluster bootstrap's 20, the paired t interval (stats/ratio.ts).
+      assert.equal(m.method, "paired t-interval on repetition log medians (A 6, B 6 repetitions)");
       assert.equal(m.verdict, "slower");
       assert.deepEqual(JSON.parse(c.out).pairs[0].notes, ["configuration differs: memoryMb 512 vs 256 (not like for like)"]);
     } finally {

@@ -6,14 +6,16 @@ import { valueOf } from "../src/compare/metrics";
 import { completeRecord } from "../src/runs/record";
 import { RunSummary } from "../src/summary/summary";
 import { IdleSummary } from "../src/summary/idle-summary";
-import { Rng } from "../src/stats/rng";
-import { sampleOf, type Sample } from "../src/stats/samples";
+import { Rng } from "../src/rng";
+import { sampleOfValues, type Sample } from "../src/stats/samples";
+
+const sampleOf = (clusters: ArrayLike<number>[]): Sample => sampleOfValues(clusters, 100);
 
 const lognormal = (seed: number, n: number, median: number, sigma = 0.2): Sample => {
   const rng = new Rng(seed);
-  return sampleOf([Float32Array.from({ length: n }, () => median * Math.exp(sigma * rng.normal()))]);
+  return sampleOf([Float64Array.from({ length: n }, () => median * Math.exp(sigma * rng.normal()))]);
 };
-const constant = (n: number, v: number): Sample => sampleOf([new Float32Array(n).fill(v)]);
+const constant = (n: number, v: number): Sample => sampleOf([new Float64Array(n).fill(v)]);
 const side = (label: string, sample: Sample) => ({ label, sample });
 const opts = { resamples: 2000, seed: 1 };
 
@@ -51,8 +53,9 @@ describe("compare: the comparison of two samples", () => {
     const empty = compareMetric("init", side("A", sampleOf([])), side("B", constant(20, 1)), opts);
     assert.equal(empty.verdict, "not comparable");
     assert.equal(empty.text, "not comparable: A has no init duration values (cold starts)");
-    const few = compareMetric("duration", side("A", constant(7, 1)), side("B", constant(50, 2)), opts);
-    assert.equal(few.text, "not comparable: 7 values are too few for an interval (need 8 a side)");
+    // One minimum-sample rule, the summaries' MIN_CI_SAMPLES (6).
+    const few = compareMetric("duration", side("A", constant(5, 1)), side("B", constant(50, 2)), opts);
+    assert.equal(few.text, "not comparable: 5 values are too few for an interval (need 6 a side)");
     assert.equal(few.ratio.p50, null);
     const zero = compareMetric("cost", side("A", constant(50, 0)), side("B", constant(50, 2)), opts);
     assert.equal(zero.verdict, "not comparable");
@@ -67,12 +70,17 @@ describe("compare: the comparison of two samples", () => {
     assert.ok(c.notes.some((n) => n.startsWith("p99 without an interval")));
   });
 
-  it("repetitions: 5 or more are resampled as clusters; 2 to 4 get a note", () => {
-    const reps = (k: number) => sampleOf(Array.from({ length: k }, (_, i) => lognormal(10 + i, 40, 100 + i).sorted.slice()));
+  it("repetitions: 2 to 19 a side get the t interval, 20 or more the cluster bootstrap; one run against repetitions a note", () => {
+    const reps = (k: number) => sampleOf(Array.from({ length: k }, (_, i) => Array.from(lognormal(10 + i, 40, 100 + i).sorted, (u) => u / 100)));
     const five = compareMetric("duration", side("A", reps(5)), side("B", reps(5)), opts);
-    assert.equal(five.method, "cluster bootstrap of medians, 2000 resamples, seed 1");
+    assert.equal(five.method, "t-interval on repetition log medians (A 5, B 5 repetitions)");
     const three = compareMetric("duration", side("A", reps(3)), side("B", reps(5)), opts);
-    assert.ok(three.notes.some((n) => n.startsWith("A has 3 repetitions, too few to resample")));
+    assert.equal(three.method, "t-interval on repetition log medians (A 3, B 5 repetitions)");
+    const twenty = compareMetric("duration", side("A", reps(20)), side("B", reps(20)), opts);
+    assert.equal(twenty.method, "cluster bootstrap of medians, 2000 resamples, seed 1");
+    const one = compareMetric("duration", side("A", reps(1)), side("B", reps(5)), opts);
+    assert.equal(one.method, "bootstrap of medians, 2000 resamples, seed 1");
+    assert.ok(one.notes.some((n) => n.startsWith("A is one run: the interval leaves out the variation between runs")));
   });
 
   it("--fail-if-slower: fails only when the estimate and the whole interval are above the threshold", () => {
@@ -106,7 +114,7 @@ describe("compare: the comparison of two samples", () => {
 describe("compare: matching runs", () => {
   const run = (benchmark: string, memoryMb: number, file = `${benchmark}-${memoryMb}.jsonl`): LoadedRun => ({
     run: { file, label: `${benchmark} ${memoryMb} MB`, benchmark, function: benchmark, memoryMb, summary: new RunSummary(), idle: new IdleSummary(), provenance: null },
-    samples: new Map(),
+    samples: new Map(), errors: { calls: 0, functionErrors: 0, transportErrors: 0 },
   });
   const keys = (r: ReturnType<typeof matchRuns>) => r.pairs.map((p) => [p.key, p.a.length, p.b.length]);
 

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseEvery } from "../src/workload/burst";
-import { Rng } from "../src/workload/rng";
+import { Rng } from "../src/rng";
 import { scheduleOf, shardSchedules, type WorkloadPlan } from "../src/workload/segments";
 import { completeRecord, parseRecord, type InvocationRecord } from "../src/runs/record";
 import { readRunFile } from "../src/runs/read";

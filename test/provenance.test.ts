@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { cli } from "./run-cli";
 import { InvocationRecord } from "../src/runs/record";
-import { provenanceDifferences, type Provenance } from "../src/runs/provenance";
+import { normaliseImageUri, provenanceDifferences, type Provenance } from "../src/runs/provenance";
 import { withMotoFunction } from "./servers/moto-hooks";
 import { InvokeServer, logTail } from "../src/standin/invoke-server";
 import { workspace } from "./fixtures";
@@ -49,7 +49,7 @@ describe("provenance", function () {
       assert.deepEqual(p.function, {
         name: FN, arn: c.FunctionArn, qualifier: null, memoryMb: 256, architecture: "arm64", timeoutS: 42, ephemeralStorageMb: 1024,
         packageType: "Image", runtime: c.Runtime ?? null, envKeys: ["MODE", "SECRET_TOKEN"], codeSha256: c.CodeSha256,
-        imageUri: fn.Code!.ImageUri, resolvedImageUri: fn.Code!.ResolvedImageUri ?? null, lastModified: c.LastModified,
+        imageUri: fn.Code!.ImageUri, resolvedImageUri: normaliseImageUri(fn.Code!.ResolvedImageUri), lastModified: c.LastModified,
       });
       assert.ok(p.function.codeSha256 && p.function.imageUri?.includes("@sha256:"), JSON.stringify(p.function));
       assert.ok(!text.includes("do-not-write-me"), "env values are never written");
@@ -105,5 +105,13 @@ describe("provenance", function () {
       'workload differs: {"shape":"closed"} vs {"shape":"open","rate":10} (not like for like)',
     ]);
     assert.deepEqual(provenanceDifferences(base, null), ["B has no provenance (.meta.json): cannot check the runs are like for like"]);
+  });
+
+  it("image digests in one form: moto's ResolvedImageUri (hello@sha256@sha256:...) is stored and compared as hello@sha256:...", () => {
+    const hex = "8203".padEnd(64, "a");
+    assert.equal(normaliseImageUri(`1.dkr.ecr/hello@sha256@sha256:${hex}`), `1.dkr.ecr/hello@sha256:${hex}`);
+    assert.equal(normaliseImageUri(`hello@sha256:${hex}`), `hello@sha256:${hex}`);
+    assert.equal(normaliseImageUri("hello:latest"), "hello:latest");
+    assert.equal(normaliseImageUri(null), null);
   });
 });

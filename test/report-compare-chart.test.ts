@@ -10,7 +10,7 @@ import * as path from "node:path";
 import puppeteer from "puppeteer-core";
 import { cli } from "./run-cli";
 import { workspace } from "./fixtures";
-import { Rng } from "../src/stats/rng";
+import { Rng } from "../src/rng";
 import { ratioDomain, ratioTicks, type ForestRow } from "../src/report/charts-compare";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -3,7 +3,7 @@ import { medianRanks } from "../src/stats/median-ci";
 import fc from "fast-check";
 import { Metric } from "../src/stats/metric";
 import { nearestRankValue, rankOf } from "../src/stats/rank";
-import { Rng } from "../src/workload/rng";
+import { Rng } from "../src/rng";
 
 /** C(n, i) for i = 0..n, exactly. */
 function binomialRow(n: number): bigint[] {

@@ -9,7 +9,7 @@ import { InvocationRecord } from "../src/runs/record";
 import { withMotoFunction } from "./servers/moto-hooks";
 import { InvokeServer, logTail, type Call } from "../src/standin/invoke-server";
 import { workspace } from "./fixtures";
-import { Rng } from "../src/stats/rng";
+import { Rng } from "../src/rng";
 import { choose, formatSweep, StepSampler } from "../src/summary/sweep-choice";
 import { RunSummary } from "../src/summary/summary";
 import { completeRecord } from "../src/runs/record";
@@ -67,6 +67,7 @@ describe("sweep against loopback servers", function () {
         balanced: argmin((x) => 0.5 * (x.cost / maxCost) + 0.5 * (x.duration / maxDuration)),
         weight: 0.5,
         indistinguishable: { cheapest: [cheapest], fastest: [fastest] },
+        excluded: [],
       });
       assert.deepEqual([j.choice.cheapest, j.choice.fastest, j.choice.balanced], [128, 2048, 1024]);
       // The warm cost per 1M is what the table reports, the cold cost beside it.
@@ -97,9 +98,9 @@ describe("sweep against loopback servers", function () {
       assert.equal(r.code, 0, r.err);
       const lines = r.out.trimEnd().split("\n");
       assert.equal(lines[0], `${FN} (${FN}, us-east-1, arm64), memory restored to 512 MB`);
-      assert.match(lines[1], /^memory MB +n +errors +cold +p50 duration ms +p90 duration ms +p50 cold init ms +warm cost per 1M +cold cost per 1M +cold share$/);
+      assert.match(lines[1], /^memory MB +n +errors +error rate \[95% CI\] +cold +p50 duration ms +p90 duration ms +p50 cold init ms +warm cost per 1M +cold cost per 1M +cold share$/);
       // 831.25 ms, to the histogram's 3 significant digits; 1 cold start of 10 calls.
-      assert.match(lines[2], /^ +128 +10 +0 +1 +83[01]\.\d\d +83[01]\.\d\d +150\.00 +\$\d+\.\d\d +\$\d+\.\d\d +10\.0%$/);
+      assert.match(lines[2], /^ +128 +10 +0 +0\.0% \[0\.0%, 27\.8%\] +1 +83[01]\.\d\d +83[01]\.\d\d +150\.00 +\$\d+\.\d\d +\$\d+\.\d\d +10\.0%$/);
       assert.match(lines[4], /^cheapest 128 MB  fastest 1024 MB  balanced \d+ MB \(0\.5\*cost\/max cost \+ 0\.5\*duration\/max duration; durations are warm p50s\)$/);
       assert.equal(lines[5], "fastest: 1024 MB is shown better than every other size");
       assert.equal(lines[6], "cheapest: 128 MB is shown better than every other size");
@@ -218,6 +219,34 @@ describe("sweep choices on intervals", () => {
     const text = formatSweep(steps, c).split("\n");
     assert.equal(text.at(-2), "fastest: 512, 1024, 2048 MB cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, 512 MB, is named");
     assert.equal(text.at(-1), "cheapest: 256, 512 MB cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, 256 MB, is named");
+  });
+
+  it("a size whose calls crash fast is never chosen: failed calls are no samples, and it fails more often than the best", () => {
+    // 4096 MB: successful calls at half the others' duration, but every fourth call crashes in 1 ms.
+    const sampler = new StepSampler();
+    const summary = new RunSummary();
+    const rng = new Rng(8);
+    for (let i = 0; i < 200; i++) {
+      const crash = i % 4 === 0;
+      const durationMs = crash ? 1 : Math.round(50 * Math.exp(0.1 * rng.normal()) * 100) / 100;
+      const r = completeRecord({
+        benchmark: "b", function: "b", region: "us-east-1", architecture: "arm64", configMemoryMb: 4096, requestId: null,
+        start: "2026-11-25T00:00:00Z", clientMs: durationMs + 5, status: 200, functionError: crash ? "Unhandled" : null, error: null, retries: 0, throttles: 0,
+        forcedCold: false, cold: false, durationMs, billedMs: Math.ceil(durationMs), memoryMb: 4096, maxMemoryMb: 50, initMs: null,
+        restoreMs: null, reportStatus: null, errorType: null, costUsd: 1e-7,
+      });
+      sampler.add(r);
+      summary.add(r);
+    }
+    const crashing = { memoryMb: 4096, summary: summary.toJson(), samples: sampler.build() };
+    assert.equal(crashing.samples.duration.sorted.length, 150);
+    assert.ok(crashing.samples.duration.sorted[0] > 100, "no 1 ms sample");
+    const c = choose([...steps, crashing])!;
+    assert.deepEqual(c.excluded, [4096]);
+    assert.equal(c.fastest, 512);
+    assert.equal(c.cheapest, 256);
+    assert.equal(c.balanced === 4096, false);
+    assert.match(formatSweep([...steps, crashing], c), /\nnot chosen: 4096 MB failed more often than the size that failed least \(error rate 0\.0%\)$/);
   });
 
   it("without samples, the point estimates decide as before: only exact ties are indistinguishable", () => {

@@ -2,8 +2,8 @@
 // true proportion is known.
 import { strict as assert } from "node:assert";
 import * as fc from "fast-check";
-import { wilson } from "../src/stats/wilson";
-import { Rng } from "../src/workload/rng";
+import { rateDifference, wilson } from "../src/stats/wilson";
+import { Rng } from "../src/rng";
 
 /** Binomial(n, p) draws from a seeded generator. */
 function binomial(random: () => number, n: number, p: number): number {
@@ -43,6 +43,15 @@ function simulatedCoverage(seed: number, n: number, p: number, trials: number, i
 }
 
 describe("Wilson score interval", () => {
+  it("the difference of two rates: Newcombe's published example (56/70 - 48/80 = 0.2000, 95% [0.0524, 0.3339], method 10)", () => {
+    const d = rateDifference(48, 80, 56, 70)!;
+    assert.deepEqual([d.estimate, d.lo, d.hi].map((x) => x.toFixed(4)), ["0.2000", "0.0524", "0.3339"]);
+    // At 0 events on both sides the interval is not degenerate, and it stays within [-1, 1].
+    const none = rateDifference(0, 10, 0, 10)!;
+    assert.ok(none.lo < 0 && none.hi > 0 && none.lo >= -1 && none.hi <= 1);
+    assert.equal(rateDifference(0, 0, 1, 10), null);
+  });
+
   it("gives the published values (Newcombe 1998: 81/263 -> 0.2553-0.3662) and exact bounds at 0 and n", () => {
     const [lo, hi] = wilson(81, 263)!;
     assert.equal(lo.toFixed(4), "0.2553");

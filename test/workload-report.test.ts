@@ -12,7 +12,7 @@ import { loadRuns } from "../src/summary/saved-runs";
 import { burstSpec, timeSeriesSpec } from "../src/report/charts-workload";
 import { reportHtml } from "../src/report/html";
 import { renderSvg } from "../src/report/charts";
-import { Rng } from "../src/workload/rng";
+import { Rng } from "../src/rng";
 import { nearestRank } from "./percentile";
 
 const target: Target = { benchmark: "b", functionName: "f", region: "us-east-1", architecture: "arm64", memoryMb: 128, ephemeralMb: 512, prices: pricesFor("us-east-1").prices };

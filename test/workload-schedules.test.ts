@@ -6,7 +6,7 @@ import { parseRamp, RampSchedule } from "../src/workload/ramp";
 import { BurstSchedule, parseEvery } from "../src/workload/burst";
 import { drain } from "../src/workload/schedule";
 import { formatDuration, parseDuration } from "../src/workload/duration";
-import { Rng } from "../src/workload/rng";
+import { Rng } from "../src/rng";
 import * as fc from "fast-check";
 import { gaps, ksCritical01, ksExponential } from "./ks";
 

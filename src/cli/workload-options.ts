@@ -8,7 +8,7 @@ import type { Arrivals } from "../workload/open";
 import { parseRamp } from "../workload/ramp";
 import { parseEvery } from "../workload/burst";
 import { parseMinutes, TraceError } from "../workload/trace";
-import { DEFAULT_SEED } from "../workload/rng";
+import { DEFAULT_SEED } from "../rng";
 import type { Schedule } from "../workload/schedule";
 import { DEFAULT_MAX_IN_FLIGHT } from "../measure/run";
 import { CLI_NAMES, scheduleOfSpec, specProblem, type WorkloadSpec } from "../measure/workload-spec";

@@ -1,16 +1,18 @@
 // The comparison of two samples of one metric, as ONE pure function (in the spirit of hyperfine's
 // relative_speed.rs): each side's p50 and p99 with intervals, the ratio B/A with its interval, and
-// a verdict. The ratio's interval is a seeded percentile bootstrap of medians (10,000 resamples,
-// whole repetitions resampled when a side has MIN_CLUSTERS or more): it gives the ratio of the
-// quantiles we report (p50 and p99 alike) and resamples repetitions as clusters, which the
-// Hodges-Lehmann estimator (a shift of the pairwise differences, not a ratio of medians; no p99)
-// does not.
-import { DEFAULT_RESAMPLES, DEFAULT_SEED, MIN_CLUSTERS, ratioOfQuantiles, type Interval } from "../stats/bootstrap";
-import { quantileSorted, type Sample } from "../stats/samples";
+// a verdict. The interval's method follows the repetitions (stats/ratio.ts): a seeded percentile
+// bootstrap of the quantile for one run a side, a t interval on the repetitions' log quantiles for
+// 2 to MIN_CLUSTERS - 1 repetitions, a cluster bootstrap (paired when interleaved) from MIN_CLUSTERS.
+// It gives the ratio of the quantiles we report (p50 and p99 alike), which the Hodges-Lehmann
+// estimator (a shift of the pairwise differences, not a ratio of medians; no p99) does not.
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, type Interval } from "../stats/bootstrap";
+import { MIN_CI_SAMPLES } from "../stats/metric";
+import { quantileRatio } from "../stats/ratio";
+import { sampleQuantile, type Sample } from "../stats/samples";
 import { METRIC_INFO, type CompareMetric } from "./metrics";
 
-/** Fewest values a side needs for a median interval; for a p99 interval. */
-export const MIN_N_P50 = 8;
+/** Fewest values a side needs for a median interval (the summaries' rule); for a p99 interval. */
+export const MIN_N_P50 = MIN_CI_SAMPLES;
 export const MIN_N_P99 = 100;
 
 export type Verdict = "slower" | "faster" | "no difference" | "not comparable";
@@ -49,7 +51,7 @@ export interface CompareOptions {
   paired?: boolean;
 }
 
-const point = (s: Sample, q: number): Interval | null => (s.sorted.length ? { estimate: quantileSorted(s.sorted, q), lo: NaN, hi: NaN } : null);
+const point = (s: Sample, q: number): Interval | null => (s.sorted.length ? { estimate: sampleQuantile(s, q), lo: NaN, hi: NaN } : null);
 
 /** A ratio to 2 decimals, or 3 when 2 would round an end of the interval to 1.00. */
 export function formatRatio(r: Interval): { x: string; lo: string; hi: string } {
@@ -91,20 +93,19 @@ export function compareMetric(metric: CompareMetric, a: Side, b: Side, o: Compar
     out.text = `not comparable: ${k} value${k === 1 ? " is" : "s are"} too few for an interval (need ${MIN_N_P50} a side)`;
     return out;
   }
-  const p50 = ratioOfQuantiles(a.sample, b.sample, 0.5, { resamples, seed, paired: o.paired });
+  const p50 = quantileRatio(a.sample, b.sample, 0.5, { resamples, seed, paired: o.paired });
   out.a.p50 = p50.a;
   out.b.p50 = p50.b;
-  out.method = p50.methods.a === p50.methods.b
-    ? `${p50.methods.a} of medians, ${resamples} resamples, seed ${seed}`
-    : `bootstrap of medians (A: ${p50.methods.a}, B: ${p50.methods.b}), ${resamples} resamples, seed ${seed}`;
-  for (const [side, s] of [["A", a], ["B", b]] as const) {
-    const r = s.sample.clusters.length;
-    if (r > 1 && r < MIN_CLUSTERS) {
-      out.notes.push(`${side} has ${r} repetitions, too few to resample (${MIN_CLUSTERS} needed): its interval leaves out the variation between repetitions`);
-    }
+  const reps = `A ${a.sample.clusters.length}, B ${b.sample.clusters.length} repetitions`;
+  out.method = p50.resamples === null ? `${p50.method.replace("quantiles", "medians")} (${reps})`
+    : `${p50.method} of medians, ${resamples} resamples, seed ${seed}`;
+  const ka = a.sample.clusters.length;
+  const kb = b.sample.clusters.length;
+  if (p50.method === "bootstrap" && Math.max(ka, kb) > 1) {
+    out.notes.push(`${ka === 1 ? "A" : "B"} is one run: the interval leaves out the variation between runs (${reps}; repeat both with --repeat 2 or more)`);
   }
   if (na >= MIN_N_P99 && nb >= MIN_N_P99) {
-    const p99 = ratioOfQuantiles(a.sample, b.sample, 0.99, { resamples, seed: seed + 1, paired: o.paired });
+    const p99 = quantileRatio(a.sample, b.sample, 0.99, { resamples, seed: seed + 1, paired: o.paired });
     out.a.p99 = p99.a;
     out.b.p99 = p99.b;
     if (Number.isFinite(p99.ratio.estimate) && p99.a.lo > 0) out.ratio.p99 = p99.ratio;

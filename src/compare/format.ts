@@ -4,15 +4,22 @@ import type { Interval } from "../stats/bootstrap";
 import { describeProvenance } from "../runs/provenance";
 import { textTable } from "../summary/text-table";
 import { formatRatio, type MetricComparison } from "./compare";
-import { METRIC_INFO } from "./metrics";
+import { METRIC_INFO, type CompareMetric } from "./metrics";
+import { decimalsOf } from "../stats/samples";
+import type { ErrorComparison } from "./errors";
+import { formatRate } from "../summary/summary-format";
 import type { CompareResult, PairResult } from "./run";
 
-/** Decimals for a value and its interval alike: from the estimate's size (USD per 1M: cents). */
-const digitsFor = (x: number, unit: string) => (unit === "USD" ? 2 : Math.abs(x) >= 100 ? 1 : Math.abs(x) >= 1 ? 2 : 3);
+/**
+ * Decimals for a value and its interval alike: as the metric is measured (0.01 ms for REPORT
+ * durations, whole billed ms), so each printed value is one recorded, whatever its size; client
+ * times (kept to the µs, in --json) at 0.01 ms; cost per 1M calls (derived, not measured) in cents.
+ */
+const digitsFor = (metric: CompareMetric) => (METRIC_INFO[metric].unit === "USD" ? 2 : Math.min(2, decimalsOf(METRIC_INFO[metric].scale)));
 
-function value(i: Interval | null, unit: string): string {
+function value(i: Interval | null, metric: CompareMetric): string {
   if (!i) return "-";
-  const d = digitsFor(i.estimate, unit);
+  const d = digitsFor(metric);
   return Number.isNaN(i.lo) ? i.estimate.toFixed(d) : `${i.estimate.toFixed(d)} [${i.lo.toFixed(d)}, ${i.hi.toFixed(d)}]`;
 }
 
@@ -28,10 +35,16 @@ export function formatMetric(c: MetricComparison): string {
     (c.method ? `, ${c.method}` : "");
   const rows = [
     ["", `A (n=${c.a.n})`, `B (n=${c.b.n})`, "B/A"],
-    ["p50", value(c.a.p50, c.unit), value(c.b.p50, c.unit), ratio(c.ratio.p50)],
-    ["p99", value(c.a.p99, c.unit), value(c.b.p99, c.unit), ratio(c.ratio.p99)],
+    ["p50", value(c.a.p50, c.metric), value(c.b.p50, c.metric), ratio(c.ratio.p50)],
+    ["p99", value(c.a.p99, c.metric), value(c.b.p99, c.metric), ratio(c.ratio.p99)],
   ];
   return [head, textTable(rows, "   ").replace(/^/gm, "  "), `  ${c.text}`, ...c.notes.map((n) => `  note: ${n}`)].join("\n");
+}
+
+/** The errors line: each side's failures by kind, and the verdict on B's failure rate. */
+export function formatErrors(e: ErrorComparison): string {
+  const side = (x: ErrorComparison["a"]) => `function ${formatRate(x.function)}, transport ${formatRate(x.transport)}`;
+  return `errors (every call; a failed call is no sample above): A ${side(e.a)}; B ${side(e.b)}\n  ${e.text}`;
 }
 
 export function formatPair(p: PairResult): string {
@@ -44,6 +57,7 @@ export function formatPair(p: PairResult): string {
     ...prov(p.b),
     ...p.notes.map((n) => `note: ${n}`),
     ...p.metrics.map(formatMetric),
+    formatErrors(p.errors),
   ].join("\n");
 }
 

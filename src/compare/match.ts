@@ -7,10 +7,13 @@ import { byNumberAware } from "../runs/read";
 import type { Run } from "../summary/saved-runs";
 import type { Sample } from "../stats/samples";
 import type { CompareMetric } from "./metrics";
+import type { ErrorCounts } from "./errors";
 
 export interface LoadedRun {
   run: Run;
   samples: Map<CompareMetric, Sample>;
+  /** Its calls and how many failed (compare/errors.ts). */
+  errors: ErrorCounts;
 }
 
 export interface Pair {

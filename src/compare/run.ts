@@ -1,18 +1,21 @@
 // `compare` from inputs to results: load each input's runs with the samples of the chosen metrics,
 // match them against the first input's, and compare every matched pair on every metric.
-import { runFiles } from "../runs/read";
+import { ReportInputError, runFiles } from "../runs/read";
 import { loadRun, type Run } from "../summary/saved-runs";
 import { provenanceDifferences, type Provenance } from "../runs/provenance";
 import { sampleOf, type Sample } from "../stats/samples";
 import { compareMetric, type CompareOptions, type MetricComparison } from "./compare";
+import { addCounts, compareErrors, type ErrorComparison } from "./errors";
 import { matchRuns, type LoadedRun } from "./match";
-import { RunSampler, type CompareMetric } from "./metrics";
+import { METRIC_INFO, RunSampler, type CompareMetric } from "./metrics";
 
 export interface PairResult {
   a: { input: string; key: string; files: string[]; provenance: Provenance | null };
   b: { input: string; key: string; files: string[]; provenance: Provenance | null };
   /** Why the comparison may not be like for like (from the provenance). */
   notes: string[];
+  /** How often each side's calls failed, and whether B fails more often. */
+  errors: ErrorComparison;
   metrics: MetricComparison[];
 }
 
@@ -29,7 +32,7 @@ export async function loadSide(input: string, metrics: readonly CompareMetric[],
   for (const file of runFiles([input])) {
     const sampler = new RunSampler(metrics);
     const run: Run = await loadRun(file, { onRecord: (r) => sampler.add(r), warn });
-    out.push({ run, samples: sampler.build() });
+    out.push({ run, samples: sampler.build(), errors: sampler.errors });
   }
   return out;
 }
@@ -43,18 +46,42 @@ function interleaved(a: Provenance | null, b: Provenance | null): boolean {
 /** Runs of one key pooled: each file's repetitions become clusters of their own. */
 function pooled(runs: LoadedRun[], metric: CompareMetric): Sample {
   if (runs.length === 1) return runs[0].samples.get(metric)!;
-  return sampleOf(runs.flatMap((r) => r.samples.get(metric)!.clusters.map((c) => c.slice())));
+  return sampleOf(runs.flatMap((r) => r.samples.get(metric)!.clusters.map((c) => c.slice())), METRIC_INFO[metric].scale);
 }
 
 /** True when every run of a pair is of one benchmark. */
 const oneBenchmark = (p: { a: LoadedRun[]; b: LoadedRun[] }) => new Set([...p.a, ...p.b].map((r) => r.run.benchmark)).size === 1;
+
+/** `compare` of runs of different functions or benchmarks, refused unless `--allow-different`. */
+export class UnlikeRunsError extends ReportInputError {}
+
+/** "aes (function aes)" for the runs of one side. */
+const whatRan = (runs: LoadedRun[]) => [...new Set(runs.map((r) => `${r.run.benchmark} (function ${r.run.function ?? "?"})`))].join(", ");
+
+/** Different functions or benchmarks on the two sides of a pair: the one-line refusal, else undefined. */
+function unlike(p: { a: LoadedRun[]; b: LoadedRun[] }, a: string, b: string): string | undefined {
+  const names = (runs: LoadedRun[]) => runs.map((r) => `${r.run.benchmark}\0${r.run.function}`);
+  if (new Set([...names(p.a), ...names(p.b)]).size === 1) return undefined;
+  return `${a} is ${whatRan(p.a)} and ${b} is ${whatRan(p.b)}: compare refuses runs of different functions; ` +
+    `pass --allow-different to compare them anyway`;
+}
+
+/**
+ * A "faster" B that fails more often than A is no verdict: its successful calls may be the fast
+ * ones of a function that crashes on the slow path.
+ */
+function withErrors(c: MetricComparison, e: ErrorComparison): MetricComparison {
+  if (e.verdict !== "more errors" || c.verdict !== "faster") return c;
+  return { ...c, verdict: "not comparable", text: `not comparable: ${c.text.replace(/^B is /, "B's successful calls are ")}, but B fails more often (see errors)` };
+}
 
 /**
  * Each later input against the first. With `sameBenchmark` (what `report` asks for: it compares
  * whatever it is given, so it keeps only like with like), pairs of different benchmarks are left out.
  */
 export async function compareInputs(
-  inputs: string[], metrics: readonly CompareMetric[], o: CompareOptions & { warn?: (m: string) => void; sameBenchmark?: boolean } = {},
+  inputs: string[], metrics: readonly CompareMetric[],
+  o: CompareOptions & { warn?: (m: string) => void; sameBenchmark?: boolean; allowDifferent?: boolean } = {},
 ): Promise<CompareResult> {
   const [first, ...rest] = inputs;
   const base = await loadSide(first, metrics, o.warn);
@@ -65,14 +92,19 @@ export async function compareInputs(
     if (unmatched.length && !o.sameBenchmark) result.unmatched.push({ input, runs: unmatched });
     for (const p of pairs) {
       if (o.sameBenchmark && !oneBenchmark(p)) continue;
+      const refusal = o.allowDifferent ? undefined : unlike(p, first, input);
+      if (refusal) throw new UnlikeRunsError(refusal);
       const label = (runs: LoadedRun[]) => p.key || runs[0].run.label;
+      const errors = compareErrors(addCounts(p.a.map((r) => r.errors)), addCounts(p.b.map((r) => r.errors)));
       const prov = (runs: LoadedRun[]) => runs[0].run.provenance;
       result.pairs.push({
         a: { input: first, key: label(p.a), files: p.a.map((r) => r.run.file), provenance: prov(p.a) },
         b: { input, key: label(p.b), files: p.b.map((r) => r.run.file), provenance: prov(p.b) },
-        notes: provenanceDifferences(prov(p.a), prov(p.b)),
-        metrics: metrics.map((m) => compareMetric(m, { label: label(p.a), sample: pooled(p.a, m) }, { label: label(p.b), sample: pooled(p.b, m) },
-          { ...o, paired: interleaved(prov(p.a), prov(p.b)) })),
+        notes: [...(unlike(p, first, input) ? [`different functions: A is ${whatRan(p.a)}, B is ${whatRan(p.b)} (--allow-different)`] : []),
+          ...provenanceDifferences(prov(p.a), prov(p.b))],
+        errors,
+        metrics: metrics.map((m) => withErrors(compareMetric(m, { label: label(p.a), sample: pooled(p.a, m) }, { label: label(p.b), sample: pooled(p.b, m) },
+          { ...o, paired: interleaved(prov(p.a), prov(p.b)) }), errors)),
       });
     }
   }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Workload } from "../workload/workload";
 import { openWorkload } from "../workload/open";
 import { defaultBursts } from "../workload/burst";
-import { DEFAULT_SEED } from "../workload/rng";
+import { DEFAULT_SEED } from "../rng";
 import { scheduleOf, type WorkloadPlan } from "../workload/segments";
 
 const positive = z.number().finite().positive();

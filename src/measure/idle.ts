@@ -8,7 +8,7 @@
 import { FatalInvokeError } from "./invoke";
 import type { InvocationRecord, Workload } from "../runs/record";
 import { IdleSummary } from "../summary/idle-summary";
-import { Rng } from "../workload/rng";
+import { Rng } from "../rng";
 
 export interface IdleStep {
   /** 0-based position in the plan. */

@@ -2,7 +2,7 @@
 // random order, so a drift over time (a noisy neighbour, a warming cache) falls on both sides alike
 // instead of passing for a difference between them.
 import { LIMITS } from "../manifest/schema";
-import { Rng } from "../stats/rng";
+import { Rng } from "../rng";
 
 export type Interleave =
   | { kind: "memory"; sides: [number, number] }
@@ -25,7 +25,7 @@ export function parseInterleave(value: string): Interleave | string {
 /** For each of R repetitions, the order of the sides (0 = A, 1 = B): a seeded coin per repetition. */
 export function interleaveOrder(repetitions: number, seed: number): [0 | 1, 0 | 1][] {
   const rng = new Rng(seed);
-  return Array.from({ length: repetitions }, () => (rng.uniform() < 0.5 ? [0, 1] : [1, 0]));
+  return Array.from({ length: repetitions }, () => (rng.next() < 0.5 ? [0, 1] : [1, 0]));
 }
 
 /** Where a side's records go: `runs/x.jsonl` -> `runs/x-1024mb.jsonl` or `runs/x-<function>.jsonl`. */

@@ -1,6 +1,7 @@
 // The report: one self-contained HTML file. Charts are inline SVG, styles inline; there is no
 // script, font, image or stylesheet to fetch, so it opens offline and looks the same anywhere.
 import { formatSummary } from "../summary/summary";
+import { formatRate } from "../summary/summary-format";
 import { formatSweep } from "../summary/sweep-choice";
 import { cdfSpec, coldWarmSpec, PAGE_WIDTH, renderSvg, sweepCostSpec, sweepDurationSpec } from "./charts";
 import { idleSpec } from "./charts-idle";
@@ -9,6 +10,7 @@ import { burstRuns, burstSpec, timedRuns, timeSeriesSpec } from "./charts-worklo
 import type { Run, Sweep } from "../summary/saved-runs";
 import { forestRows, forestSpec } from "./charts-compare";
 import { formatCompare } from "../compare/format";
+import { jsonAtPrecision } from "../compare/json";
 import { describeProvenance } from "../runs/provenance";
 import type { CompareResult } from "../compare/run";
 
@@ -30,13 +32,23 @@ function tied(c: NonNullable<Sweep["choice"]>): string {
   return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
+/** Every run's failures: function and transport errors apart, each with its Wilson 95% interval. */
+function errorTable(runs: Run[]): string {
+  const rows = runs.map((r) => {
+    const e = r.summary.toJson().errorRates;
+    return `<tr><td>${escape(r.label)}</td><td>${e.failed.n}</td><td>${escape(formatRate(e.function))}</td><td>${escape(formatRate(e.transport))}</td></tr>`;
+  });
+  return `<table class="errors"><caption>Failed calls (95% Wilson intervals); times and costs are of the successful calls</caption>\n` +
+    `<tr><th>run</th><th>calls</th><th>function errors</th><th>transport errors</th></tr>\n${rows.join("\n")}\n</table>`;
+}
+
 async function figure(id: string, svg: Promise<string>): Promise<string> {
   return `<figure data-chart="${id}">${await svg}</figure>`;
 }
 
 export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date = new Date(), comparison?: CompareResult): Promise<string> {
   const figures = [
-    ...(comparison && forestRows(comparison).length ? [figure("compare-forest", renderSvg(forestSpec(comparison)))] : []),
+    ...(comparison && forestRows(comparison).length ? [figure("compare-forest", renderSvg(forestSpec(jsonAtPrecision(comparison))))] : []),
     figure("cdf", renderSvg(cdfSpec(runs))),
     figure("cold-warm", renderSvg(coldWarmSpec(runs))),
     ...(runs.some((r) => r.idle.count) ? [figure("idle", renderSvg(idleSpec(runs.map((r) => ({ label: r.label, idle: r.idle.toJson() })))))] : []),
@@ -63,12 +75,16 @@ figure svg { display: block; max-width: 100%; height: auto; }
 .pair figure { flex: 1 1 0; min-width: 0; }
 pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .choice { font-size: 15px; }
+table.errors { border-collapse: collapse; font-size: 13px; }
+table.errors td, table.errors th { padding: 2px 10px; text-align: left; }
+table.errors caption { text-align: left; color: #555; }
 </style>
 </head>
 <body>
 <h1>lambda-bench report</h1>
 <p>${runs.length} run${runs.length === 1 ? "" : "s"}, ${runs.reduce((a, r) => a + r.summary.count, 0)} invocations; generated ${generated.toISOString()}.</p>
 ${choices}
+${errorTable(runs)}
 ${(await Promise.all(figures)).join("\n")}
 <h2>Summaries</h2>
 <pre>${escape(reportText(runs, sweeps, comparison))}</pre>

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { GetFunctionCommand, type FunctionConfiguration, type LambdaClient } from "@aws-sdk/client-lambda";
 import { callerAccount } from "../aws/sts";
 import { closedWorkload } from "../workload/closed";
+import { DEFAULT_SEED } from "../rng";
 import type { Workload } from "./record";
 
 export const PROVENANCE_SCHEMA = 1;
@@ -121,10 +122,20 @@ export async function functionInfo(
     runtime: config?.Runtime ?? null,
     envKeys: Object.keys(config?.Environment?.Variables ?? {}).sort(),
     codeSha256: config?.CodeSha256 ?? null,
-    imageUri: code?.ImageUri ?? null,
-    resolvedImageUri: code?.ResolvedImageUri ?? null,
+    imageUri: normaliseImageUri(code?.ImageUri),
+    resolvedImageUri: normaliseImageUri(code?.ResolvedImageUri),
     lastModified: config?.LastModified ?? null,
   };
+}
+
+/**
+ * An image reference in one form, `repo@sha256:<hex>` (or `repo:tag`): moto's ResolvedImageUri
+ * repeats the algorithm (`hello@sha256@sha256:8203...`), which would otherwise be stored, shown and
+ * compared as another image.
+ */
+export function normaliseImageUri(uri: string | null | undefined): string | null {
+  if (!uri) return null;
+  return uri.replace(/(?:@sha256)+[:@](?=[0-9a-f]+$)/, "@sha256:");
 }
 
 export interface ProvenanceInput {
@@ -204,8 +215,10 @@ export function provenanceDifferences(a: Provenance | null, b: Provenance | null
   const cb = config(fb);
   const changed = (Object.keys(ca) as (keyof typeof ca)[]).filter((k) => !same(ca[k], cb[k]));
   if (changed.length) out.push(`configuration differs: ${changed.map((k) => `${k} ${JSON.stringify(ca[k])} vs ${JSON.stringify(cb[k])}`).join(", ")}`);
-  if (!same([fa.codeSha256, fa.resolvedImageUri ?? fa.imageUri], [fb.codeSha256, fb.resolvedImageUri ?? fb.imageUri])) {
-    out.push(`image differs: ${fa.resolvedImageUri ?? fa.imageUri ?? fa.codeSha256 ?? "?"} vs ${fb.resolvedImageUri ?? fb.imageUri ?? fb.codeSha256 ?? "?"}`);
+  // Sidecars written before digests were normalised are read in the one form too.
+  const image = (f: Partial<FunctionProvenance>) => normaliseImageUri(f.resolvedImageUri ?? f.imageUri);
+  if (!same([fa.codeSha256, image(fa)], [fb.codeSha256, image(fb)])) {
+    out.push(`image differs: ${image(fa) ?? fa.codeSha256 ?? "?"} vs ${image(fb) ?? fb.codeSha256 ?? "?"}`);
   }
   if (a.payload?.sha256 !== b.payload?.sha256) out.push(`payload differs: sha256 ${a.payload?.sha256.slice(0, 12)} (${a.payload?.bytes} B) vs ${b.payload?.sha256.slice(0, 12)} (${b.payload?.bytes} B)`);
   if (!same(a.workload, b.workload)) out.push(`workload differs: ${JSON.stringify(a.workload)} vs ${JSON.stringify(b.workload)}`);
@@ -230,7 +243,7 @@ export function provenanceOf(
   return collectProvenance({
     lambda: run.client, endpoint: o.endpoint, region: run.region, benchmark: run.benchmark,
     functionName: run.target.functionName, qualifier: run.target.qualifier ?? null, configuration: run.configuration,
-    payload: run.plan.payload, workload: extra.workload ?? closedWorkload(run.plan), seed: extra.seed ?? null,
+    payload: run.plan.payload, workload: extra.workload ?? closedWorkload(run.plan), seed: extra.seed ?? DEFAULT_SEED,
     plan: { invocations: run.plan.invocations, concurrency: run.plan.concurrency, cold: run.plan.cold, ...extra.plan },
     command: commandLine(cmd as { parent?: unknown; rawArgs?: string[] }), startedAt: new Date(),
   });
@@ -241,7 +254,7 @@ export function describeProvenance(p: Provenance): string {
   // Written by hand or by an older version, a sidecar may lack fields: say "?" rather than fail.
   const f: Partial<FunctionProvenance> = p.function ?? {};
   // Deployed by digest (DESIGN section 3), the image URI names it; else the digest Lambda resolved.
-  const image = f.imageUri?.includes("@sha256:") ? f.imageUri : f.resolvedImageUri ?? f.imageUri;
+  const image = normaliseImageUri(f.imageUri?.includes("@sha256:") ? f.imageUri : f.resolvedImageUri ?? f.imageUri);
   const tool = `lambda-bench ${p.tool?.version ?? "?"}${p.tool?.gitCommit ? ` (${p.tool.gitCommit.slice(0, 7)})` : ""}`;
   const what = [
     `${f.name ?? p.benchmark ?? "?"} ${f.memoryMb ?? "?"} MB ${f.architecture ?? "?"}`,

@@ -13,6 +13,8 @@
 // SeBS (and this file's first version) index the same interval one rank higher; these are the
 // 1-based ranks of the sorted sample.
 
+import lnGamma = require("@stdlib/math-base-special-gammaln");
+
 export const CONFIDENCE = 0.95;
 /** Below this, the ranks come from the exact table (Le Boudec's Table A.1 covers n <= 70). */
 export const EXACT_BELOW = 71;
@@ -23,18 +25,6 @@ export interface MedianRanks {
   hi: number;
   /** The exact probability that [X(lo), X(hi)] covers the median. */
   coverage: number;
-}
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; ~15 significant digits). */
-function lnGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /** P(B = i) for B ~ Binomial(n, 1/2). */

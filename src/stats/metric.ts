@@ -259,7 +259,11 @@ export class MetricSet {
 
 /** A median interval wider than this share of the median is flagged as too wide. */
 export const WIDE_CI = 0.1;
-/** The fewest samples with a 95% interval of the median ([min, max] covers 96.9% at n = 6). */
+/**
+ * The fewest samples with a 95% interval of the median ([min, max] covers 96.9% at n = 6): the one
+ * minimum-sample rule, for the summaries and for `compare` alike (whose bootstrap of one run a side
+ * covered 96.7% at n = 6 in a seeded study; README, "How the statistics are made").
+ */
 export const MIN_CI_SAMPLES = 6;
 
 /** Why a row's median interval cannot support comparisons: too few samples, too wide, or fine. */

@@ -9,7 +9,7 @@ import { MAX_CONCURRENCY, type InputNames, type WorkloadSpec } from "../measure/
 import { defaultBursts, parseEvery } from "../workload/burst";
 import { formatDuration, readDuration } from "../workload/duration";
 import { parseRamp } from "../workload/ramp";
-import { DEFAULT_SEED } from "../workload/rng";
+import { DEFAULT_SEED } from "../rng";
 import { parseMinutes } from "../workload/trace";
 
 export const WORKLOAD_KINDS = ["closed", "open", "ramp", "burst", "trace"] as const;

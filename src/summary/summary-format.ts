@@ -2,6 +2,7 @@
 // each start kind present, the cost in one notation (USD per 1M calls, two decimals; run totals to
 // six decimals), and the notes.
 import type { Stat } from "../stats/metric";
+import type { Rate } from "../stats/wilson";
 import { START_KINDS } from "../runs/record";
 import { groupsShown, ROW_METRICS } from "./summary-notes";
 import type { SummaryJson } from "./summary-json";
@@ -12,6 +13,17 @@ import { formatWorkload } from "./workload-summary";
 function fmt(x: number | null, integer: boolean): string {
   if (x === null) return "-";
   return integer ? String(Math.round(x)) : x.toFixed(2);
+}
+
+/** A percentage: one decimal, or two significant digits below 0.1% so a small rate is not shown as 0. */
+export function percent(x: number): string {
+  return x > 0 && x < 0.001 ? `${Number((100 * x).toPrecision(2))}%` : `${(100 * x).toFixed(1)}%`;
+}
+
+/** "2 of 400 (0.5% [0.1%, 1.8%])": a count, its share and the share's Wilson 95% interval. */
+export function formatRate(r: Rate): string {
+  if (r.rate === null || r.ci95 === null) return `${r.count} of ${r.n}`;
+  return `${r.count} of ${r.n} (${percent(r.rate)} [${percent(r.ci95[0])}, ${percent(r.ci95[1])}])`;
 }
 
 const per1M = (x: number | null) => (x === null ? "-" : `$${x.toFixed(2)}`);
@@ -50,5 +62,7 @@ export function formatSummary(s: SummaryJson): string {
         `${(s.cost.provisionedConcurrency.wallMs / 1000).toFixed(1)} s)`
       : "") +
     (s.pricing ? `  (${s.pricing.region} prices, ${s.pricing.source}, ${s.pricing.date})` : "");
-  return [head, counts, textTable(rows), ...formatWorkload(s.workload), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
+  const rates = `errors: function ${formatRate(s.errorRates.function)}, transport ${formatRate(s.errorRates.transport)}; ` +
+    `times and cost per call are of the ${s.invocations - s.errors} successful calls`;
+  return [head, counts, rates, textTable(rows), ...formatWorkload(s.workload), cost, ...s.notes.map((n) => `note: ${n}`)].join("\n");
 }

@@ -1,6 +1,7 @@
 // The summary's JSON shape (what `measure --json` prints and `report` rebuilds), apart from the
 // fold that makes it, so formatters and readers depend on the shape alone.
 import type { MetricSet } from "../stats/metric";
+import type { Rate } from "../stats/wilson";
 import type { StartKind } from "../runs/record";
 import type { WorkloadSummaryJson } from "./workload-summary";
 
@@ -15,7 +16,14 @@ export interface SummaryJson extends Stats {
   qualifier: string | null;
   /** Calls sent and answered or failed; warm-up and dropped calls are not among them. */
   invocations: number;
+  /** Failed calls: function errors (X-Amz-Function-Error) and transport errors (no Invoke response). */
   errors: number;
+  /**
+   * Each kind of failure, and both together, as a share of `invocations` with its Wilson 95%
+   * interval. Failed calls give no time or cost-per-call sample: every figure below is of the
+   * successful calls (the run's total cost excepted, which is what was billed).
+   */
+  errorRates: { function: Rate; transport: Rate; failed: Rate };
   throttles: number;
   retries: number;
   /** Warm-up calls (`--warmup`): in the run file, left out of every figure here. */

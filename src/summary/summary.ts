@@ -3,6 +3,7 @@
 // Every figure is split by start kind; costs are rounded to 12 significant digits (no float tails),
 // times are at the precision they were measured at (stats.ts).
 import { MetricSet } from "../stats/metric";
+import { rateOf } from "../stats/wilson";
 import { pricesFor, provisionedConcurrencyCost, type Architecture } from "../aws/pricing";
 import { summaryNotes } from "./summary-notes";
 import { START_KINDS, type InvocationRecord, type StartKind } from "../runs/record";
@@ -15,12 +16,14 @@ export type { KindCost, SummaryJson } from "./summary-json";
 export class RunSummary {
   private first: InvocationRecord | undefined;
   private invocations = 0;
-  private errors = 0;
+  private functionErrors = 0;
+  private transportErrors = 0;
   private throttles = 0;
   private retries = 0;
   private noReport = 0;
   private costed = 0;
   private totalCost = 0;
+  private successCost = 0;
   private warmupCalls = 0;
   private droppedCalls = 0;
   private forcedColdNotCold = 0;
@@ -62,19 +65,23 @@ export class RunSummary {
       this.lastEnd = Math.max(this.lastEnd, sent + r.clientMs);
     }
     if (r.provisionedConcurrency !== null) this.provisioned = Math.max(this.provisioned ?? 0, r.provisionedConcurrency);
-    if (r.functionError !== null || r.error !== null) this.errors++;
+    // A transport error (no Invoke response) is counted as one, whatever the function did.
+    if (r.error !== null) this.transportErrors++;
+    else if (r.functionError !== null) this.functionErrors++;
     this.throttles += r.throttles;
     this.retries += r.retries;
+    // A failed call is billed (the run's total says what it cost) but is no sample: its duration
+    // and cost per call are those of a crash, and a function that crashes fast would read as fast.
+    if (r.costUsd !== null) this.totalCost += r.costUsd;
+    if (r.error !== null || r.functionError !== null) return;
     if (r.costUsd !== null) {
       this.costed++;
-      this.totalCost += r.costUsd;
+      this.successCost += r.costUsd;
       if (r.startKind !== null) {
         this.kindCost[r.startKind].n++;
         this.kindCost[r.startKind].total += r.costUsd;
       }
     }
-    // Records that never reached the function have no times of the function to contribute.
-    if (r.error !== null) return;
     // Into its start kind's metrics only: the figures of all calls are their merge (allMetrics).
     this.all = undefined;
     if (r.startKind !== null) this.byKind[r.startKind].add(r);
@@ -113,7 +120,7 @@ export class RunSummary {
       restores: this.byKind.restore.clientMs.count, all: stats, split, provisioned: pc !== null,
       open: f !== undefined && f.workload.shape !== "closed",
     });
-    const per = this.costed ? this.totalCost / this.costed : null;
+    const per = this.costed ? this.successCost / this.costed : null;
     return {
       benchmark: f?.benchmark ?? null,
       function: f?.function ?? null,
@@ -122,7 +129,12 @@ export class RunSummary {
       memoryMb,
       qualifier: f?.qualifier ?? null,
       invocations: this.invocations,
-      errors: this.errors,
+      errors: this.functionErrors + this.transportErrors,
+      errorRates: {
+        function: rateOf(this.functionErrors, this.invocations),
+        transport: rateOf(this.transportErrors, this.invocations),
+        failed: rateOf(this.functionErrors + this.transportErrors, this.invocations),
+      },
       throttles: this.throttles,
       retries: this.retries,
       warmup: this.warmupCalls,
@@ -133,7 +145,7 @@ export class RunSummary {
       forcedColdNotCold: this.forcedColdNotCold,
       ...stats,
       cost: {
-        totalUsd: this.costed ? tidy(this.totalCost) : null,
+        totalUsd: this.costed || this.totalCost ? tidy(this.totalCost) : null,
         perInvocationUsd: per === null ? null : tidy(per),
         per1MUsd: per === null ? null : tidy(per * 1e6),
         byKind: Object.fromEntries(START_KINDS.map((k) => {

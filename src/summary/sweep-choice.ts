@@ -2,9 +2,10 @@
 // the sizes that cannot be told apart from them; and the sweep table. A fold over records, shared by
 // `sweep` (as it runs) and `report` (from saved runs).
 import type { InvocationRecord } from "../runs/record";
-import { ratioOfQuantiles } from "../stats/bootstrap";
+import { quantileRatio } from "../stats/ratio";
 import { ClusteredBuilder, quantileSorted, type Sample } from "../stats/samples";
 import type { SummaryJson } from "./summary";
+import { percent } from "./summary-format";
 
 export interface SweepStep {
   memoryMb: number;
@@ -24,13 +25,16 @@ export interface StepSamples {
 
 /** Collects a step's warm samples from its records (warm-up, dropped and failed calls left out). */
 export class StepSampler {
-  private readonly duration = new ClusteredBuilder();
-  private readonly cost = new ClusteredBuilder();
+  private readonly duration = new ClusteredBuilder(100);
+  /** Cost per 1M calls (USD), to 1/100 of a cent. */
+  private readonly cost = new ClusteredBuilder(10_000);
 
   add(r: InvocationRecord): void {
-    if (r.warmup || r.status === "dropped" || r.error !== null || r.startKind !== "warm") return;
+    // A failed call (no response, or the function's error) is no sample: a size that crashes fast
+    // would read as fast and cheap.
+    if (r.warmup || r.status === "dropped" || r.error !== null || r.functionError !== null || r.startKind !== "warm") return;
     if (r.durationMs !== null) this.duration.push(r.repetition, r.durationMs);
-    if (r.costUsd !== null) this.cost.push(r.repetition, r.costUsd);
+    if (r.costUsd !== null) this.cost.push(r.repetition, r.costUsd * 1e6);
   }
 
   build(): StepSamples {
@@ -49,6 +53,11 @@ export interface SweepChoice {
    * Without samples (old callers), only the point estimates decide and these hold the choice alone.
    */
   indistinguishable: { fastest: number[]; cheapest: number[] };
+  /**
+   * Sizes left out of every choice because more of their calls failed than at the size that
+   * failed least (observed rates; strict on purpose: a failure is worse than any slowdown).
+   */
+  excluded: number[];
 }
 
 /** The duration a size is judged by: warm p50 when there are warm invocations, else all. */
@@ -73,8 +82,8 @@ interface Row {
 }
 
 /**
- * The smallest size not shown worse than the best point estimate: for each size, the bootstrap
- * interval of (its warm median) / (the best's); "shown worse" when the whole interval is above 1.
+ * The smallest size not shown worse than the best point estimate: for each size, the interval of
+ * (its warm median) / (the best's), by compare's method for the repetitions (stats/ratio.ts); "shown worse" when the whole interval is above 1.
  * The k-1 intervals are simultaneous at 95% (Bonferroni: each at 1 - 0.05/(k-1)), since the
  * sweep claims all of them at once, and the best is itself picked from noisy estimates.
  */
@@ -84,7 +93,7 @@ function smallestNotWorse(rows: Row[], o: ChoiceOptions): { choice: number; same
   const same = rows.filter((r) => {
     if (r === best) return true;
     if (!r.sample?.sorted.length || !best.sample?.sorted.length) return r.point === best.point;
-    return ratioOfQuantiles(best.sample, r.sample, 0.5, { resamples: o.resamples, seed: o.seed, level }).ratio.lo <= 1;
+    return quantileRatio(best.sample, r.sample, 0.5, { resamples: o.resamples, seed: o.seed, level }).ratio.lo <= 1;
   }).map((r) => r.memoryMb);
   return { choice: same[0], same };
 }
@@ -96,9 +105,12 @@ function smallestNotWorse(rows: Row[], o: ChoiceOptions): { choice: number; same
  * when no size has both figures.
  */
 export function choose(steps: (SweepStep & { samples?: StepSamples })[], weight = BALANCED_COST_WEIGHT, o: ChoiceOptions = {}): SweepChoice | null {
-  const rows = steps
-    .map((s) => ({ memoryMb: s.memoryMb, cost: warmCostPer1M(s.summary), duration: typicalDuration(s.summary), samples: s.samples }))
-    .filter((r): r is { memoryMb: number; cost: number; duration: number; samples: StepSamples | undefined } => r.cost !== null && r.duration !== null)
+  const failRate = (s: SweepStep) => s.summary.errorRates?.failed.rate ?? 0;
+  const measured = steps.filter((s) => warmCostPer1M(s.summary) !== null && typicalDuration(s.summary) !== null);
+  const leastFailing = Math.min(...measured.map(failRate));
+  const excluded = measured.filter((s) => failRate(s) > leastFailing).map((s) => s.memoryMb).sort((a, b) => a - b);
+  const rows = measured.filter((s) => failRate(s) === leastFailing)
+    .map((s) => ({ memoryMb: s.memoryMb, cost: warmCostPer1M(s.summary)!, duration: typicalDuration(s.summary)!, samples: s.samples }))
     .sort((a, b) => a.memoryMb - b.memoryMb);
   if (rows.length === 0) return null;
   const maxCost = Math.max(...rows.map((r) => r.cost));
@@ -114,6 +126,7 @@ export function choose(steps: (SweepStep & { samples?: StepSamples })[], weight 
     balanced: best((r) => weight * (r.cost / maxCost) + (1 - weight) * (r.duration / maxDuration)),
     weight,
     indistinguishable: { fastest: fastest.same, cheapest: cheapest.same },
+    excluded,
   };
 }
 
@@ -123,10 +136,12 @@ const sizes = (xs: number[]) => `${xs.join(", ")} MB`;
 
 /** The sweep table: one row per size, then the choices and which sizes cannot be told apart. */
 export function formatSweep(steps: SweepStep[], choice: SweepChoice | null): string {
-  const rows = [["memory MB", "n", "errors", "cold", "p50 duration ms", "p90 duration ms", "p50 cold init ms", "warm cost per 1M", "cold cost per 1M", "cold share"]];
+  const rows = [["memory MB", "n", "errors", "error rate [95% CI]", "cold", "p50 duration ms", "p90 duration ms", "p50 cold init ms", "warm cost per 1M", "cold cost per 1M", "cold share"]];
   for (const s of steps) {
     const sum = s.summary;
-    rows.push([String(s.memoryMb), String(sum.invocations), String(sum.errors), String(sum.cold), fmt(typicalDuration(sum)),
+    const rate = sum.errorRates?.failed;
+    rows.push([String(s.memoryMb), String(sum.invocations), String(sum.errors),
+      rate?.rate != null && rate.ci95 ? `${percent(rate.rate)} [${percent(rate.ci95[0])}, ${percent(rate.ci95[1])}]` : "-", String(sum.cold), fmt(typicalDuration(sum)),
       fmt(sum.split.warm.durationMs.p90 ?? sum.durationMs.p90), fmt(sum.initMs.p50),
       money(warmCostPer1M(sum)), money(sum.cost.byKind.cold.per1MUsd),
       sum.invocations ? `${((100 * sum.kinds.cold) / sum.invocations).toFixed(1)}%` : "-"]);
@@ -139,5 +154,6 @@ export function formatSweep(steps: SweepStep[], choice: SweepChoice | null): str
     : `${what}: ${chosen} MB is shown better than every other size`;
   return `${table}\ncheapest ${choice.cheapest} MB  fastest ${choice.fastest} MB  balanced ${choice.balanced} MB ` +
     `(${choice.weight}*cost/max cost + ${1 - choice.weight}*duration/max duration; durations are warm p50s)\n` +
-    `${same("fastest", choice.indistinguishable.fastest, choice.fastest)}\n${same("cheapest", choice.indistinguishable.cheapest, choice.cheapest)}`;
+    `${same("fastest", choice.indistinguishable.fastest, choice.fastest)}\n${same("cheapest", choice.indistinguishable.cheapest, choice.cheapest)}` +
+    (choice.excluded.length ? `\nnot chosen: ${sizes(choice.excluded)} failed more often than the size that failed least (error rate ${percent(Math.min(...steps.map((s) => s.summary.errorRates?.failed.rate ?? 0)))})` : "");
 }

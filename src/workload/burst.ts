@@ -3,7 +3,7 @@
 // exponential gaps from a seeded generator.
 import type { Workload } from "./workload";
 import { formatDuration, parseDuration } from "./duration";
-import { Rng } from "./rng";
+import { Rng } from "../rng";
 import type { Schedule } from "./schedule";
 
 export type Gaps = { kind: "fixed"; ms: number[] } | { kind: "exp"; meanMs: number };

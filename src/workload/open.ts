@@ -2,7 +2,7 @@
 // constant-arrival-rate: call i at i/R) or as a Poisson process (exponential gaps of mean 1/R from
 // a seeded generator). It ends after `count` calls or at `durationMs`, whichever comes first.
 import type { Workload } from "./workload";
-import { Rng } from "./rng";
+import { Rng } from "../rng";
 import type { Schedule } from "./schedule";
 
 export type Arrivals = "uniform" | "poisson";

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Workload } from "./workload";
 import type { Arrivals } from "./open";
-import { Rng } from "./rng";
+import { Rng } from "../rng";
 import type { Schedule } from "./schedule";
 
 export class TraceError extends Error {}

@@ -5,6 +5,7 @@ import { slowerBeyond } from "../../compare/compare";
 import { formatCompare } from "../../compare/format";
 import { COMPARE_METRICS, type CompareMetric } from "../../compare/metrics";
 import { compareInputs } from "../../compare/run";
+import { jsonAtPrecision } from "../../compare/json";
 import { ReportInputError } from "../../runs/read";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "../../stats/bootstrap";
 import { UserError } from "../errors";
@@ -37,28 +38,37 @@ export function registerCompare(program: Command, io: Io): void {
     .addOption(new Option("--metric <names>", `what to compare, comma-separated: ${COMPARE_METRICS.join(", ")}`)
       .argParser(metricList).default(["duration"], "duration"))
     .option("--json", "print the comparison as one JSON object")
-    .option("--fail-if-slower <pct>", "exit 1 when B's median is slower than A's by more than pct, the whole interval above it too (a CI gate)", percent)
+    .option("--fail-if-slower <pct>", "exit 1 when B's median is slower than A's by more than pct, the whole interval above it too, or B fails more often than A beyond noise (a CI gate)", percent)
+    .option("--allow-different", "compare runs of different functions or benchmarks (refused without it)")
     .option("--resamples <R>", "bootstrap resamples", positiveInt("--resamples", 100), DEFAULT_RESAMPLES)
     .option("--seed <S>", "the bootstrap's seed", positiveInt("--seed", 0), DEFAULT_SEED)
-    .action(async (a: string, b: string, more: string[], o: { metric: CompareMetric[]; json?: boolean; failIfSlower?: number; resamples: number; seed: number }) => {
+    .action(async (a: string, b: string, more: string[], o: { metric: CompareMetric[]; json?: boolean; failIfSlower?: number; resamples: number; seed: number; allowDifferent?: boolean }) => {
       let result;
       try {
         result = await compareInputs([a, b, ...more], o.metric, {
-          resamples: o.resamples, seed: o.seed, warn: (m) => io.err(`lambda-bench: warning: ${m}\n`),
+          resamples: o.resamples, seed: o.seed, allowDifferent: o.allowDifferent, warn: (m) => io.err(`lambda-bench: warning: ${m}\n`),
         });
       } catch (err) {
         if (err instanceof ReportInputError) throw new UserError(err.message);
         throw err;
       }
       const gate = o.failIfSlower;
-      const failed = gate === undefined ? [] : result.pairs.flatMap((p) => p.metrics.filter((m) => slowerBeyond(m, gate))
+      // A B that fails more often than A beyond noise fails the gate whatever its speed: a crash is
+      // no speed-up, and its fast failures are no samples (README, compare).
+      const slow = gate === undefined ? [] : result.pairs.flatMap((p) => p.metrics.filter((m) => slowerBeyond(m, gate))
         .map((m) => `${p.b.key} ${m.metric} ${m.text.replace(/^B is /, "is ")}`));
+      const failing = gate === undefined ? [] : result.pairs.filter((p) => p.errors.verdict === "more errors")
+        .map((p) => `${p.b.key} ${p.errors.text.replace(/^B fails more often than A: /, "")}`);
+      const failed = [...failing, ...slow];
       io.out(o.json
-        ? `${JSON.stringify({ ...result, gate: gate === undefined ? null : { failIfSlower: gate, failed } })}\n`
+        ? `${JSON.stringify(jsonAtPrecision({ ...result, gate: gate === undefined ? null : { failIfSlower: gate, failed } }))}\n`
         : formatCompare(result));
       if (result.pairs.length === 0) throw new UserError(`no runs of ${[b, ...more].join(", ")} match a run of ${a}: compare runs of the same benchmark or memory size`);
       if (failed.length) {
-        throw new UserError(`slower than ${a} by more than ${+(gate! * 100).toFixed(2)}%: ${failed.join("; ")}`);
+        throw new UserError([
+          ...(failing.length ? [`fails more often than ${a}: ${failing.join("; ")}`] : []),
+          ...(slow.length ? [`slower than ${a} by more than ${+(gate! * 100).toFixed(2)}%: ${slow.join("; ")}`] : []),
+        ].join("; "));
       }
     });
 }

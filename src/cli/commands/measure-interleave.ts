@@ -10,7 +10,7 @@ import { anySignal, type RunOut } from "../out-file";
 import { metaPathFor, provenanceOf, writeProvenance, type Provenance } from "../../runs/provenance";
 import { measure, type MeasureResult } from "../../measure/run";
 import { formatSummary, RunSummary } from "../../summary/summary";
-import { DEFAULT_SEED } from "../../stats/bootstrap";
+import { DEFAULT_SEED } from "../../rng";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, type RunOptions } from "../run-support";
