@@ -42,9 +42,10 @@ export function freeFolder(dir: string): string {
   }
 }
 
+/** A folder holding a run file (a regular `*.jsonl`; a device or folder of that name is not one). */
 function holdsRuns(dir: string): boolean {
   try {
-    return fs.readdirSync(dir).some((f) => f.endsWith(".jsonl"));
+    return fs.readdirSync(dir).some((f) => f.endsWith(".jsonl") && isFile(path.join(dir, f)));
   } catch {
     return false;
   }
@@ -73,8 +74,8 @@ export function claimFiles(files: readonly string[], force: boolean): Claim {
  * sweep writes (`files`, their sidecars and the folder's meta.json) are removed.
  */
 export function claimFolder(dir: string, files: readonly string[], force: boolean): Claim {
-  if (!holdsRuns(dir) && !exists(path.join(dir, "meta.json"))) return null;
+  if (!holdsRuns(dir) && !isFile(path.join(dir, "meta.json"))) return null;
   if (!force) return { taken: dir, suggestion: freeFolder(dir) };
-  for (const f of [...files, ...files.map(metaPathFor), path.join(dir, "meta.json")]) removeIfThere(f);
+  for (const f of [...files, ...files.map(metaPathFor), path.join(dir, "meta.json")]) if (isFile(f)) removeIfThere(f);
   return null;
 }
