@@ -13,6 +13,8 @@ export interface Standin {
   /** moto_server's endpoint, where the control-plane calls end up. */
   controlEndpoint: string;
   functions: readonly StandinFunction[];
+  /** Invocations served so far (the truth a test of stopping compares a run's records with). */
+  served(): number;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startStandin(opts: { port?: number; seed?: number; functio
     endpoint: invoke.endpoint,
     controlEndpoint: moto.endpoint,
     functions,
+    served: () => invoke.served,
     stop: () => (stopped ??= (async () => {
       await invoke.close();
       await moto.stop();
