@@ -86,16 +86,17 @@ export async function loadRuns(inputs: string[], o: Pick<LoadOptions, "warn"> = 
 export function sweepsOf(runs: (Run & { samples?: StepSamples })[]): Sweep[] {
   const where = (r: Run) => `${path.dirname(r.file)}\u0000${r.benchmark}\u0000${r.function}`;
   const groups = groupBy(runs.filter((r) => r.memoryMb !== null), (r) => `${where(r)}\u0000${r.provenance?.runId ?? ""}`);
-  const perPlace = new Map<string, number>();
-  for (const g of groups.values()) perPlace.set(where(g[0]), (perPlace.get(where(g[0])) ?? 0) + 1);
   const sweeps: Sweep[] = [];
   for (const group of groups.values()) {
     const sizes = new Set(group.map((r) => r.memoryMb));
     if (sizes.size < 2 || sizes.size !== group.length) continue;
     const steps = [...group].sort((a, b) => a.memoryMb! - b.memoryMb!)
       .map((run) => ({ memoryMb: run.memoryMb!, summary: run.summary.toJson(), samples: run.samples, run }));
-    const runId = perPlace.get(where(group[0]))! > 1 ? group[0].provenance?.runId ?? null : null;
-    sweeps.push({ benchmark: group[0].benchmark, function: group[0].function, folder: path.dirname(group[0].file), steps, choice: choose(steps), runId });
+    sweeps.push({ benchmark: group[0].benchmark, function: group[0].function, folder: path.dirname(group[0].file), steps, choice: choose(steps),
+      runId: group[0].provenance?.runId ?? null });
   }
+  // The run id is shown only where one folder holds two sweeps of the function.
+  const perPlace = groupBy(sweeps, (s) => where(s.steps[0].run));
+  for (const s of sweeps) if (perPlace.get(where(s.steps[0].run))!.length < 2) s.runId = null;
   return sweeps;
 }

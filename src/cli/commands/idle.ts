@@ -75,12 +75,12 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
       const plan = idlePlan(o.after, o.repeat, seed);
       const run = await prepare(name, { ...o, n: 2 * plan.length, c: 1, cold: 0 }, undefined);
       const workload: Workload = { shape: "idle", after: o.after.map(formatDuration).join(","), repeat: o.repeat, seed };
+      claimOut(o.out ? [o.out] : [], o.force);
       const est = planDuration(plan, CALL_ESTIMATE_MS);
       io.err(`idle: ${plan.length} probes (${o.after.length} idle times x ${o.repeat}, seed ${seed}) on ${run.target.functionName}: ` +
         `about ${formatDuration(est.totalMs)} (${formatDuration(est.waitMs)} idle + ${est.calls} calls at ~${formatDuration(CALL_ESTIMATE_MS)}), ` +
         `done about ${new Date(Date.now() + est.totalMs).toISOString().slice(0, 16).replace("T", " ")} UTC\n`);
       const provenance = await provenanceOf(run, o, cmd, { workload, seed, plan: { after: String(workload.after), repeat: o.repeat } });
-      claimOut(o.out ? [o.out] : [], o.force);
       const life = lifecycleOf(io, 2 * plan.length);
       const progress = progressOf(io, `${run.benchmark} idle`, plan.length);
       const invoker = run.invoker();
