@@ -156,3 +156,30 @@ describe("signals and orphans: npx, timeout and a killed parent", function () {
     return p;
   }
 });
+
+describe("demo on Ctrl-C: what it changed is put back before the stand-ins stop", function () {
+  this.timeout(120_000);
+  it("Ctrl-C in the sweep step: the sweep puts the memory back through the stand-in, says so, and the demo exits 130", async () => {
+    const dir = workspace();
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    const child = spawn(process.execPath, [path.join(ROOT, "bin", "lambda-bench.js"), "demo", "--out-dir", path.join(dir, "demo")],
+      { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stderr!.on("data", (c) => { err += c; });
+    child.stdout!.on("data", (c) => { out += c; });
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // The sweep's first size has started when its file appears: the signal then meets a run.
+    const first = path.join(dir, "demo", "aes-sweep", "aes-256mb.jsonl");
+    while (!fs.existsSync(first)) await sleep(5);
+    child.kill("SIGINT");
+    const code = await closed;
+    assert.equal(code, 130, err);
+    assert.match(out, /, memory restored to 1024 MB\n/);
+    assert.doesNotMatch(err, /could not put|cannot connect/);
+    assert.match(err, /interrupted after \d of 4 sizes; memory restored to 1024 MB\n/);
+    assert.match(err, /lambda-bench: the demo was interrupted at step 4; the stand-ins are stopped\n$/);
+    assert.doesNotMatch(out, /\[5\/\d+\] /, "no step after the interrupted one");
+  });
+});
+
