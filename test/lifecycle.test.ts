@@ -159,6 +159,18 @@ describe("run lifecycle", () => {
     assert.deepEqual(meta(b.file).interrupted, { reason: "error", detail: "boom" });
   });
 
+  it("without a file, the run's provenance still gets its end, calls and interruption (what --json prints)", async () => {
+    const host = new FakeHost();
+    const p = provenance();
+    const life = new RunLifecycle({ open: () => { throw new Error("no file"); }, planned: 5, host, provenance: [p] });
+    await life.run(async () => {
+      life.record(record);
+      host.send("SIGINT");
+    });
+    assert.notEqual(p.endedAt, null);
+    assert.deepEqual([p.interrupted, p.calls], [{ reason: "signal", detail: "SIGINT" }, { planned: 5, done: 1 }]);
+  });
+
   it("a folder's sidecar counts every call; each file's its own", async () => {
     const { life, file } = setup(4);
     const folderMeta = path.join(path.dirname(file), "meta.json");

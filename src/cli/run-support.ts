@@ -11,6 +11,7 @@ import { UserError } from "./errors";
 import type { Io } from "./io";
 import { claimFiles, claimFolder } from "../runs/claim";
 import { RunLifecycle, type RunProgress } from "../measure/lifecycle";
+import type { Provenance } from "../runs/provenance";
 import { RunOut } from "./out-file";
 import { durationMs, functionName, MAX_CONCURRENCY, positiveInt, withAwsOptions, type CommonOptions } from "./options";
 import { readPayload } from "./payload";
@@ -87,8 +88,8 @@ export function openOut(file: string, io?: Io, stop?: AbortController): RunOut {
 }
 
 /** A run's lifecycle (src/measure/lifecycle.ts) as the CLI runs it: RunOut files, stderr, the bar. */
-export function lifecycleOf(io: Io, planned: number | null, progress?: RunProgress): RunLifecycle {
-  return new RunLifecycle({ open: (f) => openOut(f, io), planned, progress, warn: (line) => io.err(`${line}\n`) });
+export function lifecycleOf(io: Io, planned: number | null, progress?: RunProgress, provenance?: Provenance[]): RunLifecycle {
+  return new RunLifecycle({ open: (f) => openOut(f, io), planned, progress, provenance, warn: (line) => io.err(`${line}\n`) });
 }
 
 /** `--force`, on every command that writes runs. */

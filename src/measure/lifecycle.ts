@@ -77,6 +77,11 @@ export interface LifecycleOptions {
   host?: Host;
   /** A line for the user (the parent gone, leaving at once); stderr in the CLI. */
   warn?: (line: string) => void;
+  /**
+   * The run's provenance (one per side): given its end time and `interrupted` at the end even when
+   * no file is written (a command's --json prints it); a lone one gets the run's `calls` too.
+   */
+  provenance?: Provenance[];
 }
 
 /** A sidecar: the provenance written beside a run file (or a sweep's folder meta.json). */
@@ -224,6 +229,12 @@ export class RunLifecycle {
     const failed = this.sinks.find((s) => s.error);
     if (failed && !this.interrupted) this.interrupted = { reason: "write-failed", detail: `${failed.path}: ${describeCode(failed.error)}` };
     for (const s of this.sidecars) this.write(s, this.interrupted);
+    const all = this.o.provenance ?? [];
+    for (const p of all.filter((x) => !this.sidecars.some((s) => s.provenance === x))) {
+      p.endedAt = new Date().toISOString();
+      p.interrupted = this.interrupted;
+      if (all.length === 1) p.calls = { planned: this.o.planned, done: this.done };
+    }
   }
 
   private write(s: Sidecar, interrupted: Interrupted | null): void {

@@ -81,7 +81,7 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
         `about ${formatDuration(est.totalMs)} (${formatDuration(est.waitMs)} idle + ${est.calls} calls at ~${formatDuration(CALL_ESTIMATE_MS)}), ` +
         `done about ${new Date(Date.now() + est.totalMs).toISOString().slice(0, 16).replace("T", " ")} UTC\n`);
       const provenance = await provenanceOf(run, o, cmd, { workload, seed, plan: { after: String(workload.after), repeat: o.repeat } });
-      const life = lifecycleOf(io, 2 * plan.length);
+      const life = lifecycleOf(io, 2 * plan.length, undefined, [provenance]);
       const progress = progressOf(io, `${run.benchmark} idle`, plan.length);
       const invoker = run.invoker();
       let out: Output | undefined;

@@ -45,7 +45,7 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
   const summaries = [new RunSummary(), new RunSummary()];
   const order = interleaveOrder(o.repeat, seed);
   const original = base?.configuration?.MemorySize;
-  const life = lifecycleOf(io, o.n * o.repeat * 2, progressOf(io, `${labels.join(" / ")}`, o.n * o.repeat * 2));
+  const life = lifecycleOf(io, o.n * o.repeat * 2, progressOf(io, `${labels.join(" / ")}`, o.n * o.repeat * 2), provenance);
   let result: MeasureResult | undefined;
   let restoreError: RestoreError | undefined;
   const outs: (Output | undefined)[] = [];

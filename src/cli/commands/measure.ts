@@ -51,7 +51,7 @@ export function registerMeasure(program: Command, io: Io): void {
       claimOut(o.out ? [o.out] : [], o.force);
       const perRepetition = first ? first.total ?? 0 : o.n;
       const planned = first && first.total === null ? null : o.repeat * (o.warmup + perRepetition);
-      const life = lifecycleOf(io, planned, progressOf(io, run.benchmark, o.repeat * (o.warmup + perRepetition)));
+      const life = lifecycleOf(io, planned, progressOf(io, run.benchmark, o.repeat * (o.warmup + perRepetition)), [provenance]);
       // An open workload keeps a connection for every call in flight, up to --max-in-flight.
       const invoker = run.invoker(first ? Math.max(o.c, o.maxInFlight) : o.c);
       const all = new RunSummary();

@@ -44,7 +44,7 @@ export function registerSweep(program: Command, io: Io): void {
       let failedOut: { out: RunOut; memoryMb: number } | undefined;
       let openFailed: UserError | undefined;
       let progress: ReturnType<typeof progressOf> | undefined;
-      const life = lifecycleOf(io, o.n * o.memory.length);
+      const life = lifecycleOf(io, o.n * o.memory.length, undefined, [provenance]);
       // The folder's meta.json counts every call; each size's sidecar has that size's memory and calls.
       if (o.out) life.sidecar(path.join(o.out, "meta.json"), provenance);
       const result: SweepResult = await life.run(async () => {
