@@ -105,7 +105,6 @@ export class RunLifecycle {
   private readonly sidecars: Sidecar[] = [];
   private readonly sinks: RunSink[] = [];
   private firstSignalAt?: number;
-  private endings: (() => void)[] = [];
   private finished = false;
   /** Calls done in all. */
   done = 0;
@@ -173,11 +172,6 @@ export class RunLifecycle {
     this.stop.abort();
   }
 
-  /** Something to do at the end, before the sidecars are written (close a size's file, say). */
-  onEnd(fn: () => void): void {
-    this.endings.push(fn);
-  }
-
   async run<T>(body: (life: RunLifecycle) => Promise<T>): Promise<T> {
     const handlers = Object.keys(SIGNALS).map((name) => {
       const fn = () => this.onSignal(name as NodeJS.Signals);
@@ -222,7 +216,6 @@ export class RunLifecycle {
   private end(): void {
     if (this.finished) return;
     this.finished = true;
-    for (const fn of this.endings) fn();
     for (const s of this.sinks) s.close();
     this.o.progress?.finish();
     // A failure to flush or close lands in the sink's error without aborting anything before.

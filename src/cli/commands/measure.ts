@@ -61,7 +61,8 @@ export function registerMeasure(program: Command, io: Io): void {
         await life.run(async () => {
           out = o.out ? life.output(o.out, provenance) : undefined;
           const sink = out?.record ?? ((r: InvocationRecord) => life.record(r));
-          for (let repetition = 0; repetition < o.repeat && !life.aborted && !result?.fatal && !result?.restoreError; repetition++) {
+          let repetition = 0;
+          for (; repetition < o.repeat && !life.aborted && !result?.fatal && !result?.restoreError; repetition++) {
             run.plan.schedule = repetition === 0 ? first : scheduleFor();
             result = await measure(run.client, invoker, run.target, run.plan, {
               retry: run.retry,
@@ -75,8 +76,10 @@ export function registerMeasure(program: Command, io: Io): void {
               },
             });
           }
-          if (result?.restoreError) life.fail("error", result.restoreError.describe(run.describe));
-          else if (result?.fatal) life.fail("error", run.describe(result.fatal.cause));
+          // A configuration left changed is the error's to say; it cuts the run short only when
+          // it stopped repetitions that were still to run.
+          if (result?.fatal) life.fail("error", run.describe(result.fatal.cause));
+          else if (result?.restoreError && repetition < o.repeat) life.fail("error", result.restoreError.describe(run.describe));
         });
       } finally {
         invoker.close();

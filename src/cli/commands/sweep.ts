@@ -74,8 +74,7 @@ export function registerSweep(program: Command, io: Io): void {
             progress?.finish();
           },
         });
-        if (r.restoreError) life.fail("error", r.restoreError.describe(run.describe));
-        else if (r.failed) life.fail("error", `at ${r.failed.memoryMb} MB: ${run.describe(r.failed.error)}`);
+        if (r.failed) life.fail("error", `at ${r.failed.memoryMb} MB: ${run.describe(r.failed.error)}`);
         else if (r.fatal) life.fail("error", run.describe(r.fatal.cause));
         return r;
       });
