@@ -76,11 +76,6 @@ export class RunOut {
   }
 }
 
-/** Stops when any of the signals does (Ctrl-C, a failed --out). */
-export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
-}
-
 /** `sweep --out <dir>`: the folder, made if missing; a path that cannot be one is a one-line error. */
 export function makeOutFolder(dir: string): void {
   try {

@@ -1,5 +1,6 @@
 // What `measure`, `sweep` and the other workloads share: their options, the preparation checked
-// before anything is changed, Ctrl-C handling, progress and the JSONL output.
+// before anything is changed, the refusal to overwrite a run, progress, and the lifecycle
+// (src/measure/lifecycle.ts: files, provenance, signals, the end) with the CLI's files and stderr.
 import { Command, Option } from "commander";
 import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
 import { HttpInvoker } from "../aws/invoke-http";
@@ -9,7 +10,9 @@ import { CLI_NAMES, closedProblem } from "../measure/workload-spec";
 import type { InvocationRecord } from "../runs/record";
 import { UserError } from "./errors";
 import type { Io } from "./io";
-import { metaPathFor, writeProvenance, type Provenance } from "../runs/provenance";
+import { claimFiles, claimFolder } from "../runs/claim";
+import { RunLifecycle, type RunProgress } from "../measure/lifecycle";
+import type { Provenance } from "../runs/provenance";
 import { RunOut } from "./out-file";
 import { durationMs, functionName, MAX_CONCURRENCY, positiveInt, withAwsOptions, type CommonOptions } from "./options";
 import { readPayload } from "./payload";
@@ -66,30 +69,6 @@ export async function prepare(name: string, o: RunOptions, needsConfiguration: s
   return { client, region, target, configuration, invoker, plan, retry, describe, benchmark: named.benchmark };
 }
 
-/**
- * Ctrl-C (and SIGTERM) handling for a run: the first stops starting invocations and lets those in
- * flight finish; a second leaves at once, after `flush` (every completed line is still on disk).
- */
-export function interruptible(flush: () => void) {
-  const ac = new AbortController();
-  const onSignal = () => {
-    if (ac.signal.aborted) {
-      flush();
-      process.exit(130);
-    }
-    ac.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  return {
-    signal: ac.signal,
-    dispose: () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
-}
-
 /** Progress for a run: the bar, fed by each record. */
 export function progressOf(io: Io, label: string, total: number) {
   const bar = progressBar(io.errStream ?? { write: () => true }, label, total);
@@ -104,26 +83,29 @@ export function progressOf(io: Io, label: string, total: number) {
   };
 }
 
-export const nonceNotRemoved = (fn: string, why: string) =>
-  `could not put ${fn}'s configuration back: ${why}; run \`pulumi up\` to restore it`;
-
 /** `--out <file>`: see out-file.ts; with `io`, a write failure is printed the moment it happens. */
 export function openOut(file: string, io?: Io, stop?: AbortController): RunOut {
   return RunOut.open(file, io, stop);
 }
 
-/**
- * The end of a run, whatever ended it: connections closed, every record on disk, the progress bar
- * finished, Ctrl-C handed back, and the provenance (with its end time) beside the records.
- */
-export function finishRun(r: {
-  invoker: { close(): void }; out?: RunOut; progress: { finish(): void }; stop: { dispose(): void };
-  provenance: Provenance; outFile?: string;
-}): void {
-  r.invoker.close();
-  r.out?.close();
-  r.progress.finish();
-  r.stop.dispose();
-  r.provenance.endedAt = new Date().toISOString();
-  if (r.outFile) writeProvenance(metaPathFor(r.outFile), r.provenance);
+/** A run's lifecycle (src/measure/lifecycle.ts) as the CLI runs it: RunOut files, stderr, the bar. */
+export function lifecycleOf(io: Io, planned: number | null, progress?: RunProgress, provenance?: Provenance[]): RunLifecycle {
+  return new RunLifecycle({ open: (f) => openOut(f, io), planned, progress, provenance, warn: (line) => io.err(`${line}\n`) });
+}
+
+/** `--force`, on every command that writes runs. */
+export const FORCE_HELP = "replace the run files (and their .meta.json) --out names if they exist; without it an existing run is never overwritten";
+
+/** Refuses, before anything is changed or invoked, to write over a run (see runs/claim.ts). */
+export function claimOut(files: readonly string[], force: boolean | undefined, flag = "--out"): void {
+  const claim = claimFiles(files, force === true);
+  if (claim) throw new UserError(`${flag} ${claim.taken} already exists: pass --force to replace it, or write to ${claim.suggestion}`);
+}
+
+/** `sweep --out <dir>`: a folder that already holds runs is refused unless --force. */
+export function claimOutFolder(dir: string, files: readonly string[], force: boolean | undefined): void {
+  const claim = claimFolder(dir, files, force === true);
+  if (claim) {
+    throw new UserError(`--out ${claim.taken} already holds runs: pass --force to replace this sweep's files in it, or write to ${claim.suggestion}`);
+  }
 }

@@ -2,7 +2,7 @@
 // match them against the first input's, and compare every matched pair on every metric.
 import { ReportInputError, runFiles } from "../runs/read";
 import { loadRun, type Run } from "../summary/saved-runs";
-import { provenanceDifferences, type Provenance } from "../runs/provenance";
+import { interruptionOf, provenanceDifferences, type Provenance } from "../runs/provenance";
 import { sampleOf, type Sample } from "../stats/samples";
 import { compareMetric, type CompareOptions, type MetricComparison } from "./compare";
 import { addCounts, compareErrors, type ErrorComparison } from "./errors";
@@ -12,10 +12,12 @@ import { METRIC_INFO, RunSampler, type CompareMetric } from "./metrics";
 export interface PairResult {
   a: { input: string; key: string; files: string[]; provenance: Provenance | null };
   b: { input: string; key: string; files: string[]; provenance: Provenance | null };
-  /** Why the comparison may not be like for like (from the provenance). */
+  /** Why the comparison may not be like for like (from the provenance), and runs cut short. */
   notes: string[];
   /** How often each side's calls failed, and whether B fails more often. */
   errors: ErrorComparison;
+  /** The pair's runs that were cut short (their provenance's `interrupted`), each with how. */
+  partial: { file: string; interruption: string }[];
   metrics: MetricComparison[];
 }
 
@@ -97,12 +99,17 @@ export async function compareInputs(
       const label = (runs: LoadedRun[]) => p.key || runs[0].run.label;
       const errors = compareErrors(addCounts(p.a.map((r) => r.errors)), addCounts(p.b.map((r) => r.errors)));
       const prov = (runs: LoadedRun[]) => runs[0].run.provenance;
+      const partial = [...p.a, ...p.b].flatMap(({ run }) => {
+        const cut = interruptionOf(run.provenance);
+        return cut ? [{ file: run.file, interruption: cut }] : [];
+      });
       result.pairs.push({
         a: { input: first, key: label(p.a), files: p.a.map((r) => r.run.file), provenance: prov(p.a) },
         b: { input, key: label(p.b), files: p.b.map((r) => r.run.file), provenance: prov(p.b) },
         notes: [...(unlike(p, first, input) ? [`different functions: A is ${whatRan(p.a)}, B is ${whatRan(p.b)} (--allow-different)`] : []),
-          ...provenanceDifferences(prov(p.a), prov(p.b))],
+          ...provenanceDifferences(prov(p.a), prov(p.b)), ...partial.map((x) => `${x.file} is ${x.interruption}: a partial run`)],
         errors,
+        partial,
         metrics: metrics.map((m) => withErrors(compareMetric(m, { label: label(p.a), sample: pooled(p.a, m) }, { label: label(p.b), sample: pooled(p.b, m) },
           { ...o, paired: interleaved(prov(p.a), prov(p.b)) }), errors)),
       });

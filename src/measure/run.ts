@@ -6,7 +6,8 @@
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Invoker } from "../aws/invoke-http";
 import { blank, FatalInvokeError, invokeMeasured, type RetryPolicy, type Target } from "./invoke";
-import { coldChange, environmentOf, updateAndWait, type WaitPolicy } from "./configuration";
+import { coldChange, environmentOf, type ConfigChange, type WaitPolicy } from "./configuration";
+import { RestoreError, withTemporaryConfiguration } from "./restore";
 import { RunSummary } from "../summary/summary";
 import type { InvocationRecord, Workload } from "../runs/record";
 import { RealClock, type Clock } from "../workload/clock";
@@ -54,7 +55,7 @@ export interface MeasureResult {
   /** Set when the run stopped early on an error no retry could fix. */
   fatal?: FatalInvokeError;
   /** Set when putting the configuration back failed: the function is left changed. */
-  restoreError?: unknown;
+  restoreError?: RestoreError;
 }
 
 /** Times in records are kept to the microsecond. */
@@ -99,10 +100,10 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
 
   const config = hooks.configuration;
   if (plan.cold > 0 && !config) throw new Error("cold starts need the function's configuration");
-  try {
+  const phases = async (set?: (c: ConfigChange) => Promise<void>) => {
     const runId = Date.now().toString(36);
     for (let i = 0; i < plan.cold && !signal?.aborted; i++) {
-      await updateAndWait(client, target.functionName, coldChange(config!, `${runId}-${i}`), hooks.wait);
+      await set!(coldChange(config!, `${runId}-${i}`));
       const now = clock.now();
       await call(now, now, null, false, true);
     }
@@ -121,19 +122,24 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
         summary.workload.maxInFlight = Math.max(summary.workload.maxInFlight ?? 0, engine.peakInFlight);
       }
     }
-  } catch (err) {
-    if (!(err instanceof FatalInvokeError)) throw err;
-    result.fatal ??= err;
-  } finally {
+  };
+  try {
     // The nonce is removed at the very end (removing it is itself a change, so the warm phase
     // would otherwise start cold), leaving the deployed configuration as Pulumi made it.
     if (plan.cold > 0) {
-      try {
-        await updateAndWait(client, target.functionName, environmentOf(config!), hooks.wait);
-      } catch (err) {
-        result.restoreError = err;
-      }
+      const restored = await withTemporaryConfiguration(client, target.functionName,
+        { what: "environment", restore: environmentOf(config!), original: "its deployed variables" }, phases, hooks.wait);
+      result.restoreError = restored.restoreError;
+    } else {
+      await phases();
     }
+  } catch (err) {
+    if (err instanceof RestoreError) {
+      result.restoreError = err;
+      if (err.during instanceof FatalInvokeError) result.fatal ??= err.during;
+      else if (err.during !== undefined) throw err;
+    } else if (err instanceof FatalInvokeError) result.fatal ??= err;
+    else throw err;
   }
   summary.interrupted = signal?.aborted === true;
   return result;

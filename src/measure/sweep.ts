@@ -3,6 +3,7 @@
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Invoker } from "../aws/invoke-http";
 import { updateAndWait, type WaitPolicy } from "./configuration";
+import { RestoreError, withTemporaryConfiguration } from "./restore";
 import { measure, type MeasurePlan, type MeasureResult } from "./run";
 import type { RetryPolicy, Target } from "./invoke";
 import type { InvocationRecord } from "../runs/record";
@@ -25,7 +26,8 @@ export interface SweepResult {
   /** The size whose change or run failed, and why; the sweep stopped there. */
   failed?: { memoryMb: number; error: unknown };
   fatal?: MeasureResult["fatal"];
-  restoreError?: unknown;
+  /** The environment (a --cold nonce) or the memory left changed. */
+  restoreError?: RestoreError;
   interrupted: boolean;
 }
 
@@ -34,11 +36,11 @@ export async function sweep(
 ): Promise<SweepResult> {
   const result: SweepResult = { steps: [], interrupted: false };
   const original = hooks.configuration.MemorySize;
-  try {
+  const sizesLoop = async (set: (c: { MemorySize: number }) => Promise<void>) => {
     for (const memoryMb of sizes) {
       if (hooks.signal?.aborted) break;
       try {
-        await updateAndWait(client, target.functionName, { MemorySize: memoryMb }, hooks.wait);
+        await set({ MemorySize: memoryMb });
       } catch (error) {
         result.failed = { memoryMb, error };
         break;
@@ -68,14 +70,19 @@ export async function sweep(
         hooks.onSizeDone?.(memoryMb);
       }
     }
-  } finally {
-    if (original !== undefined) {
-      try {
-        await updateAndWait(client, target.functionName, { MemorySize: original }, hooks.wait);
-      } catch (err) {
-        result.restoreError = err;
-      }
+  };
+  try {
+    if (original === undefined) {
+      await sizesLoop((c) => updateAndWait(client, target.functionName, c, hooks.wait));
+    } else {
+      const restored = await withTemporaryConfiguration(client, target.functionName,
+        { what: "memory", restore: { MemorySize: original }, original: `${original} MB` }, sizesLoop, hooks.wait);
+      result.restoreError = restored.restoreError ?? result.restoreError;
     }
+  } catch (err) {
+    if (!(err instanceof RestoreError)) throw err;
+    result.restoreError = err;
+  } finally {
     result.interrupted = hooks.signal?.aborted === true;
   }
   return result;

@@ -11,19 +11,28 @@ import type { Run, Sweep } from "../summary/saved-runs";
 import { forestRows, forestSpec } from "./charts-compare";
 import { formatCompare } from "../compare/format";
 import { jsonAtPrecision } from "../compare/json";
-import { describeProvenance } from "../runs/provenance";
+import { describeProvenance, interruptionOf } from "../runs/provenance";
 import type { CompareResult } from "../compare/run";
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** The text summary: every run's table, then every sweep's. */
 export function reportText(runs: Run[], sweeps: Sweep[], comparison?: CompareResult): string {
-  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${r.provenance ? `${describeProvenance(r.provenance)}\n` : ""}${formatSummary(r.summary.toJson())}` +
+  const parts = runs.map((r) => `== ${r.label}  (${r.file})\n${r.provenance ? `${describeProvenance(r.provenance)}\n` : ""}` +
+    `${cutShort(r) ? `${cutShort(r)}\n` : ""}${formatSummary(r.summary.toJson())}` +
     (r.idle.count ? `\nidle probes\n${formatIdle(r.idle.toJson())}` : ""));
-  for (const s of sweeps) parts.push(`== sweep: ${s.benchmark} (${s.function})\n${formatSweep(s.steps, s.choice)}`);
+  for (const s of sweeps) {
+    parts.push(`== sweep: ${s.benchmark} (${s.function})${s.runId ? `, run ${s.runId.slice(0, 8)}` : ""}\n${formatSweep(s.steps, s.choice)}`);
+  }
   if (comparison?.pairs.length) parts.push(`== compare: against ${comparison.baseline}\n${formatCompare({ ...comparison, unmatched: [] }).trimEnd()}`);
   return `${parts.join("\n\n")}\n`;
 }
+
+/** "INTERRUPTED at 355 of 3,000 calls (signal: SIGINT): a partial run", or null for a whole one. */
+const cutShort = (r: Run) => {
+  const cut = interruptionOf(r.provenance);
+  return cut && `${cut}: a partial run`;
+};
 
 /** The sizes a choice could not tell apart from the one it named, when there are any. */
 function tied(c: NonNullable<Sweep["choice"]>): string {
@@ -62,6 +71,7 @@ export async function reportHtml(runs: Run[], sweeps: Sweep[], generated: Date =
   const choices = sweeps.filter((s) => s.choice).map((s) =>
     `<p class="choice"><b>${escape(s.benchmark)}</b>: cheapest ${s.choice!.cheapest} MB, fastest ${s.choice!.fastest} MB, ` +
     `balanced ${s.choice!.balanced} MB${tied(s.choice!)}</p>`).join("\n");
+  const partial = runs.filter(cutShort).map((r) => `<p class="interrupted"><b>${escape(r.file)}</b>: ${escape(cutShort(r)!)}</p>`).join("\n");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -78,11 +88,13 @@ pre { background: #f6f6f6; padding: 12px; overflow-x: auto; font-size: 12px; whi
 table.errors { border-collapse: collapse; font-size: 13px; }
 table.errors td, table.errors th { padding: 2px 10px; text-align: left; }
 table.errors caption { text-align: left; color: #555; }
+.interrupted { color: #a40000; font-weight: 600; }
 </style>
 </head>
 <body>
 <h1>lambda-bench report</h1>
 <p>${runs.length} run${runs.length === 1 ? "" : "s"}, ${runs.reduce((a, r) => a + r.summary.count, 0)} invocations; generated ${generated.toISOString()}.</p>
+${partial}
 ${choices}
 ${errorTable(runs)}
 ${(await Promise.all(figures)).join("\n")}

@@ -12,7 +12,14 @@ import { closedWorkload } from "../workload/closed";
 import { DEFAULT_SEED } from "../rng";
 import type { Workload } from "./record";
 
-export const PROVENANCE_SCHEMA = 1;
+/** 2 added `interrupted` and `calls`; a schema-1 sidecar still loads (read as not interrupted, planned unknown). */
+export const PROVENANCE_SCHEMA = 2;
+
+/** Why a run stopped before its plan was done. */
+export interface Interrupted {
+  reason: "signal" | "error" | "write-failed" | "parent-gone";
+  detail: string;
+}
 
 export interface FunctionProvenance {
   name: string;
@@ -49,6 +56,22 @@ export interface Provenance {
   /** The run's plan as given: invocations, concurrency, cold starts, repetitions. */
   plan: Record<string, number | string | boolean | null>;
   client: { node: string; os: string; arch: string; cpus: number; cpuModel: string | null; hostname: string };
+  /**
+   * Null for a run that did all it planned. Written as a "signal" at the start and replaced at the
+   * end, so a run killed outright (SIGKILL, a power cut) still says it was cut short. Absent in
+   * schema-1 sidecars: read as null.
+   */
+  interrupted?: Interrupted | null;
+  /** The calls planned (null when not known in advance) and those done; absent in schema 1. */
+  calls?: { planned: number | null; done: number };
+}
+
+/** A run's interruption as one phrase, "INTERRUPTED at 355 of 3,000 calls (signal: SIGINT)", or null. */
+export function interruptionOf(p: Provenance | null | undefined): string | null {
+  if (!p?.interrupted) return null;
+  const n = (x: number) => x.toLocaleString("en-US");
+  const at = p.calls ? ` at ${n(p.calls.done)}${p.calls.planned !== null ? ` of ${n(p.calls.planned)}` : ""} calls` : "";
+  return `INTERRUPTED${at} (${p.interrupted.reason}: ${p.interrupted.detail})`;
 }
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -193,7 +216,7 @@ export function readProvenance(runFile: string): Provenance | null {
     if (!fs.existsSync(f)) continue;
     try {
       const p = JSON.parse(fs.readFileSync(f, "utf8")) as Provenance;
-      if (p && typeof p === "object" && p.schema === PROVENANCE_SCHEMA) return p;
+      if (p && typeof p === "object" && (p.schema === 1 || p.schema === PROVENANCE_SCHEMA)) return p;
     } catch {
       return null;
     }

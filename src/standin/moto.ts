@@ -40,7 +40,13 @@ export interface Moto {
 
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
-  const proc: ChildProcess = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+  // In a process group of its own: a terminal's Ctrl-C (sent to the whole foreground group) must
+  // not stop the control plane while the run it interrupted is still putting the configuration
+  // back through it; whoever started it stops it, and at the latest when this process exits.
+  const proc: ChildProcess = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"], detached: true });
+  const killOnExit = () => proc.kill("SIGTERM");
+  process.on("exit", killOnExit);
+  proc.once("exit", () => process.off("exit", killOnExit));
   let stderr = "";
   proc.stderr?.on("data", (c) => { stderr += c; });
   const exited = new Promise<never>((_, reject) =>

@@ -15,6 +15,8 @@ export interface Standin {
   functions: readonly StandinFunction[];
   /** The Invoke server itself: its call log is the truth tests compare the client's figures with. */
   server: InvokeServer;
+  /** Invocations served so far (the truth a test of stopping compares a run's records with). */
+  served(): number;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     endpoint: server.endpoint,
     functions,
     server,
+    served: () => server.served,
     stop: () => (stopped ??= server.close()),
   };
 }

@@ -30,6 +30,8 @@ export interface Sweep {
   folder: string;
   steps: (SweepStep & { run: Run })[];
   choice: SweepChoice | null;
+  /** Its provenance's run id, named when one folder holds two sweeps of the function (else null). */
+  runId: string | null;
 }
 
 export interface LoadOptions {
@@ -77,16 +79,24 @@ export async function loadRuns(inputs: string[], o: Pick<LoadOptions, "warn"> = 
  * Runs of one function at two or more memory sizes in one folder form a sweep. Every run is kept:
  * runs from other folders (a `measure` run at a size the sweep also has) never replace a step, and
  * a folder with two runs at one size forms no sweep (which one would be the step is not known).
+ * Two sweeps in one folder (a `sweep --force` that wrote other sizes beside an earlier one's) are
+ * told apart by their provenance's run id, and each is shown with it; runs without provenance
+ * (older ones) group as before.
  */
-function sweepsOf(runs: (Run & { samples?: StepSamples })[]): Sweep[] {
-  const groups = groupBy(runs.filter((r) => r.memoryMb !== null), (r) => `${path.dirname(r.file)}\u0000${r.benchmark}\u0000${r.function}`);
+export function sweepsOf(runs: (Run & { samples?: StepSamples })[]): Sweep[] {
+  const where = (r: Run) => `${path.dirname(r.file)}\u0000${r.benchmark}\u0000${r.function}`;
+  const groups = groupBy(runs.filter((r) => r.memoryMb !== null), (r) => `${where(r)}\u0000${r.provenance?.runId ?? ""}`);
   const sweeps: Sweep[] = [];
   for (const group of groups.values()) {
     const sizes = new Set(group.map((r) => r.memoryMb));
     if (sizes.size < 2 || sizes.size !== group.length) continue;
     const steps = [...group].sort((a, b) => a.memoryMb! - b.memoryMb!)
       .map((run) => ({ memoryMb: run.memoryMb!, summary: run.summary.toJson(), samples: run.samples, run }));
-    sweeps.push({ benchmark: group[0].benchmark, function: group[0].function, folder: path.dirname(group[0].file), steps, choice: choose(steps) });
+    sweeps.push({ benchmark: group[0].benchmark, function: group[0].function, folder: path.dirname(group[0].file), steps, choice: choose(steps),
+      runId: group[0].provenance?.runId ?? null });
   }
+  // The run id is shown only where one folder holds two sweeps of the function.
+  const perPlace = groupBy(sweeps, (s) => where(s.steps[0].run));
+  for (const s of sweeps) if (perPlace.get(where(s.steps[0].run))!.length < 2) s.runId = null;
   return sweeps;
 }

@@ -40,9 +40,10 @@ export function registerCompare(program: Command, io: Io): void {
     .option("--json", "print the comparison as one JSON object")
     .option("--fail-if-slower <pct>", "exit 1 when B's median is slower than A's by more than pct, the whole interval above it too, or B fails more often than A beyond noise (a CI gate)", percent)
     .option("--allow-different", "compare runs of different functions or benchmarks (refused without it)")
+    .option("--allow-partial", "let --fail-if-slower judge runs that were cut short (interrupted); without it such a run is refused")
     .option("--resamples <R>", "bootstrap resamples", positiveInt("--resamples", 100), DEFAULT_RESAMPLES)
     .option("--seed <S>", "the bootstrap's seed", positiveInt("--seed", 0), DEFAULT_SEED)
-    .action(async (a: string, b: string, more: string[], o: { metric: CompareMetric[]; json?: boolean; failIfSlower?: number; resamples: number; seed: number; allowDifferent?: boolean }) => {
+    .action(async (a: string, b: string, more: string[], o: { metric: CompareMetric[]; json?: boolean; failIfSlower?: number; resamples: number; seed: number; allowDifferent?: boolean; allowPartial?: boolean }) => {
       let result;
       try {
         result = await compareInputs([a, b, ...more], o.metric, {
@@ -53,6 +54,11 @@ export function registerCompare(program: Command, io: Io): void {
         throw err;
       }
       const gate = o.failIfSlower;
+      // A gate on a run cut short would pass or fail a build on part of a run: refused unless asked for.
+      const partial = gate === undefined || o.allowPartial ? undefined : result.pairs.flatMap((p) => p.partial)[0];
+      if (partial) {
+        throw new UserError(`--fail-if-slower: ${partial.file} is ${partial.interruption}; rerun it, or pass --allow-partial to judge it anyway`);
+      }
       // A B that fails more often than A beyond noise fails the gate whatever its speed: a crash is
       // no speed-up, and its fast failures are no samples (README, compare).
       const slow = gate === undefined ? [] : result.pairs.flatMap((p) => p.metrics.filter((m) => slowerBeyond(m, gate))

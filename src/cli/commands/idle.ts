@@ -12,8 +12,9 @@ import { UserError } from "../errors";
 import type { Io } from "../io";
 import { provenanceOf } from "../../runs/provenance";
 import { durationMs, positiveInt, withAwsOptions } from "../options";
-import { anySignal } from "../out-file";
-import { finishRun, interruptible, openOut, prepare, progressOf, type RunOptions } from "../run-support";
+import type { RunOut } from "../out-file";
+import type { Output } from "../../measure/lifecycle";
+import { claimOut, FORCE_HELP, lifecycleOf, prepare, progressOf, type RunOptions } from "../run-support";
 
 /** What one call is taken to cost in the estimate printed before the run (a cold start can take more). */
 export const CALL_ESTIMATE_MS = 1000;
@@ -26,6 +27,7 @@ interface IdleOptions extends Omit<RunOptions, "n" | "c" | "cold"> {
   repeat: number;
   seed?: number;
   out?: string;
+  force?: boolean;
 }
 
 /** The --json output: the experiment's rows and how the run went. */
@@ -63,6 +65,7 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
     .option("--seed <S>", "seed of the probe order, 0..4294967295 (default: a random one, printed)", seedOf)
     .option("--payload <json|@file>", "the event, as JSON or @file (default: {})")
     .option("--out <file.jsonl>", "write every call (warming ones marked warmup) as it completes, and the run's provenance to <file.jsonl>.meta.json")
+    .option("--force", FORCE_HELP)
     .option("--json", "print the result as one JSON object")
     .option("--retries <R>", "retries of a throttled, 5xx, reset or timed-out call", positiveInt("--retries", 0), DEFAULT_RETRY.retries)
     .addOption(new Option("--client-timeout <duration>", "give up on a call after this long: ms, or 30s, 2m (default: function timeout + 10 s)")
@@ -72,31 +75,42 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
       const plan = idlePlan(o.after, o.repeat, seed);
       const run = await prepare(name, { ...o, n: 2 * plan.length, c: 1, cold: 0 }, undefined);
       const workload: Workload = { shape: "idle", after: o.after.map(formatDuration).join(","), repeat: o.repeat, seed };
+      claimOut(o.out ? [o.out] : [], o.force);
       const est = planDuration(plan, CALL_ESTIMATE_MS);
       io.err(`idle: ${plan.length} probes (${o.after.length} idle times x ${o.repeat}, seed ${seed}) on ${run.target.functionName}: ` +
         `about ${formatDuration(est.totalMs)} (${formatDuration(est.waitMs)} idle + ${est.calls} calls at ~${formatDuration(CALL_ESTIMATE_MS)}), ` +
         `done about ${new Date(Date.now() + est.totalMs).toISOString().slice(0, 16).replace("T", " ")} UTC\n`);
       const provenance = await provenanceOf(run, o, cmd, { workload, seed, plan: { after: String(workload.after), repeat: o.repeat } });
-      const out = o.out ? openOut(o.out, io) : undefined;
-      const stop = interruptible(() => out?.close());
+      const life = lifecycleOf(io, 2 * plan.length, undefined, [provenance]);
       const progress = progressOf(io, `${run.benchmark} idle`, plan.length);
       const invoker = run.invoker();
+      let out: Output | undefined;
       let result;
       try {
-        result = await runIdle(plan, {
-          call: () => invokeMeasured(invoker, run.target, run.plan.payload, { retry: run.retry, signal: stop.signal }),
-          clock,
-          workload,
-          signal: anySignal(stop.signal, out?.signal),
-          onRecord: (r) => {
-            // Whole lines, at once: a run of hours must not hold its records back.
-            out?.write(r);
-            out?.flush();
-            if (!r.warmup) progress.record(r);
-          },
+        result = await life.run(async () => {
+          out = o.out ? life.output(o.out, provenance) : undefined;
+          const r = await runIdle(plan, {
+            call: () => invokeMeasured(invoker, run.target, run.plan.payload, { retry: run.retry, signal: life.signal }),
+            clock,
+            workload,
+            signal: life.signal,
+            onRecord: (r) => {
+              // Whole lines, at once: a run of hours must not hold its records back.
+              if (out) {
+                out.record(r);
+                out.sink.flush();
+              } else {
+                life.record(r);
+              }
+              if (!r.warmup) progress.record(r);
+            },
+          });
+          if (r.fatal) life.fail("error", run.describe(r.fatal.cause));
+          return r;
         });
       } finally {
-        finishRun({ invoker, out, progress, stop, provenance, outFile: o.out });
+        invoker.close();
+        progress.finish();
       }
       const summary = result.summary.toJson();
       const json: IdleJson = {
@@ -104,10 +118,10 @@ export function registerIdle(program: Command, io: Io, clock: IdleClock = REAL_C
         planned: plan.length, completed: result.completed, skipped: result.skipped, interrupted: result.interrupted, ...summary,
       };
       io.out(o.json ? `${JSON.stringify({ ...json, provenance })}\n` : `${formatIdleRun(json)}\n`);
-      if (out?.error) throw out.cutShort(result.completed, "the table above");
+      if (out?.sink.error) throw (out.sink as RunOut).cutShort(result.completed, "the table above");
       if (result.fatal) throw new UserError(`stopped after ${result.completed} probes: ${run.describe(result.fatal.cause)}`);
       if (result.interrupted) {
-        throw new UserError(`interrupted: ${result.completed} of ${plan.length} probes completed${o.out ? `, every completed call in ${o.out}` : ""}`, 130);
+        throw new UserError(`interrupted: ${result.completed} of ${plan.length} probes completed${o.out ? `, every completed call in ${o.out}` : ""}`, life.exitCode ?? 130);
       }
     });
 }

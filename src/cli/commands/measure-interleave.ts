@@ -4,19 +4,24 @@
 // their repetition, ready for `compare`, which resamples whole repetitions.
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
-import { updateAndWait } from "../../measure/configuration";
+import { updateAndWait, type ConfigChange } from "../../measure/configuration";
+import { RestoreError, withTemporaryConfiguration } from "../../measure/restore";
+import type { Output } from "../../measure/lifecycle";
+import { claimFiles } from "../../runs/claim";
+import type { InvocationRecord } from "../../runs/record";
 import { interleaveOrder, sideFile, type Interleave } from "../../measure/interleave";
-import { anySignal, type RunOut } from "../out-file";
-import { metaPathFor, provenanceOf, writeProvenance, type Provenance } from "../../runs/provenance";
+import type { RunOut } from "../out-file";
+import { provenanceOf, type Provenance } from "../../runs/provenance";
 import { measure, type MeasureResult } from "../../measure/run";
 import { formatSummary, RunSummary } from "../../summary/summary";
 import { DEFAULT_SEED } from "../../rng";
 import { UserError } from "../errors";
 import type { Io } from "../io";
-import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, type RunOptions } from "../run-support";
+import { claimOut, lifecycleOf, prepare, progressOf, type RunOptions } from "../run-support";
 
 export interface InterleaveOptions extends RunOptions {
   out?: string;
+  force?: boolean;
   repeat: number;
   seed?: number;
 }
@@ -36,35 +41,36 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
     provenance.push(p);
   }
   const files = o.out ? il.sides.map((s) => sideFile(o.out!, s)) : [];
-  const outs: (RunOut | undefined)[] = files.map((f) => openOut(f, io));
-  const stop = interruptible(() => outs.forEach((w) => w?.close()));
-  const progress = progressOf(io, `${labels.join(" / ")}`, o.n * o.repeat * 2);
+  claimSides(o.out, il, o.force);
   const summaries = [new RunSummary(), new RunSummary()];
   const order = interleaveOrder(o.repeat, seed);
   const original = base?.configuration?.MemorySize;
+  const life = lifecycleOf(io, o.n * o.repeat * 2, progressOf(io, `${labels.join(" / ")}`, o.n * o.repeat * 2), provenance);
   let result: MeasureResult | undefined;
-  let restoreError: unknown;
-  const failed = () => outs.find((w) => w?.error);
-  try {
+  let restoreError: RestoreError | undefined;
+  const outs: (Output | undefined)[] = [];
+  const describe = runs[0].describe;
+  const sides = async (set?: (c: ConfigChange) => Promise<void>) => {
+    for (const [i, f] of files.entries()) outs[i] = life.output(f, provenance[i], o.n * o.repeat);
     for (let repetition = 0; repetition < o.repeat; repetition++) {
       for (const side of order[repetition]) {
-        if (stop.signal.aborted || failed() || result?.fatal || result?.restoreError) break;
+        if (life.aborted || result?.fatal || result?.restoreError) break;
         const run = runs[side];
         let target = run.target;
-        if (memory) {
+        if (set) {
           const memoryMb = il.sides[side] as number;
-          await updateAndWait(run.client, run.target.functionName, { MemorySize: memoryMb });
+          await set({ MemorySize: memoryMb });
           target = { ...target, memoryMb };
         }
+        const sink = outs[side]?.record ?? ((r: InvocationRecord) => life.record(r));
         const invoker = run.invoker();
         try {
           result = await measure(run.client, invoker, target, run.plan, {
-            retry: run.retry, signal: anySignal(stop.signal, ...outs.map((w) => w?.signal)), configuration: run.configuration,
+            retry: run.retry, signal: life.signal, configuration: run.configuration,
             onRecord: (r) => {
               r.repetition = repetition;
               summaries[side].add(r);
-              outs[side]?.write(r);
-              progress.record(r);
+              sink(r);
             },
           });
         } finally {
@@ -72,29 +78,47 @@ export async function measureInterleaved(name: string, il: Interleave, o: Interl
         }
       }
     }
-  } finally {
-    if (memory && original !== undefined) {
-      await updateAndWait(base!.client, base!.target.functionName, { MemorySize: original }).catch((err) => { restoreError = err; });
+  };
+  await life.run(async () => {
+    try {
+      if (memory && original !== undefined) {
+        restoreError = (await withTemporaryConfiguration(base!.client, base!.target.functionName,
+          { what: "memory", restore: { MemorySize: original }, original: `${original} MB` }, sides)).restoreError;
+      } else {
+        await sides(memory ? (c) => updateAndWait(base!.client, base!.target.functionName, c) : undefined);
+      }
+    } catch (err) {
+      if (!(err instanceof RestoreError)) throw err;
+      restoreError = err;
     }
-    outs.forEach((w) => w?.close());
-    progress.finish();
-    stop.dispose();
-    for (const [i, p] of provenance.entries()) {
-      p.endedAt = new Date().toISOString();
-      if (files[i]) writeProvenance(metaPathFor(files[i]), p);
+    if (result?.fatal) life.fail("error", describe(result.fatal.cause));
+    else if (result?.restoreError && summaries.reduce((n, x) => n + x.count, 0) < 2 * o.n * o.repeat) {
+      life.fail("error", result.restoreError.describe(describe)); // a --cold nonce left: the sides stopped there
     }
-  }
-  for (const s of summaries) s.interrupted = stop.signal.aborted || failed() !== undefined;
+  });
+  for (const s of summaries) s.interrupted = life.aborted;
   const json = summaries.map((s, i) => ({ side: labels[i], file: files[i] ?? null, summary: s.toJson(), provenance: provenance[i] }));
   io.out(o.json
     ? `${JSON.stringify({ interleave: { kind: il.kind, sides: il.sides, seed, order }, sides: json })}\n`
     : `${json.map((j) => `== ${j.side}${j.file ? `  (${j.file})` : ""}\n${formatSummary(j.summary)}`).join("\n\n")}\n` +
       `order (seed ${seed}): ${order.map((pair) => pair.map((i) => labels[i]).join(" ")).join(" | ")}\n`);
-  const describe = runs[0].describe;
-  if (restoreError) throw new UserError(`could not put ${base!.target.functionName}'s memory back to ${original} MB: ${describe(restoreError)}`);
-  if (result?.restoreError) throw new UserError(nonceNotRemoved(runs[0].target.functionName, describe(result.restoreError)));
-  const cut = failed();
+  if (restoreError) throw new UserError(restoreError.describe(describe));
+  if (result?.restoreError) throw new UserError(result.restoreError.describe(describe));
+  const cut = outs.find((w) => w?.sink.error)?.sink as RunOut | undefined;
   if (cut) throw cut.cutShort(summaries.reduce((n, x) => n + x.count, 0), "the summaries above");
   if (result?.fatal) throw new UserError(`stopped: ${describe(result.fatal.cause)}`);
-  if (stop.signal.aborted) throw new UserError("interrupted", 130);
+  if (life.aborted) throw new UserError("interrupted", life.exitCode ?? 130);
+}
+
+/** Both sides' files free (or --force); the suggestion is a free --out for both. */
+function claimSides(out: string | undefined, il: Interleave, force: boolean | undefined): void {
+  if (!out) return;
+  try {
+    claimOut(il.sides.map((s) => sideFile(out, s)), force);
+  } catch (err) {
+    const stem = out.replace(/\.jsonl$/, "");
+    let i = 2;
+    while (claimFiles(il.sides.map((s) => sideFile(`${stem}-${i}.jsonl`, s)), false)) i++;
+    throw new UserError(`${(err as Error).message.replace(/, or write to .*$/, "")}, or pass --out ${stem}-${i}.jsonl`);
+  }
 }

@@ -12,17 +12,20 @@ import type { Io } from "../io";
 import { positiveInt } from "../options";
 import { parseInterleave } from "../../measure/interleave";
 import { measureInterleaved } from "./measure-interleave";
-import { anySignal } from "../out-file";
-import { finishRun, interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
+import type { RunOut } from "../out-file";
+import type { Output } from "../../measure/lifecycle";
+import type { InvocationRecord } from "../../runs/record";
+import { claimOut, FORCE_HELP, lifecycleOf, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 import { scheduleOf, withWorkloadOptions, type WorkloadOptions } from "../workload-options";
 
-type MeasureOptions = RunOptions & WorkloadOptions & { out?: string; repeat: number; interleave?: string; interleaveSeed?: number };
+type MeasureOptions = RunOptions & WorkloadOptions & { out?: string; force?: boolean; repeat: number; interleave?: string; interleaveSeed?: number };
 
 export function registerMeasure(program: Command, io: Io): void {
   withWorkloadOptions(withRunOptions(program.command("measure")))
     .description("invoke a benchmark under a workload (N calls with at most C in flight, or --rate, --ramp, --burst, --trace) " +
       "and summarize latency, cold starts, billed duration, memory and cost")
     .option("--out <file.jsonl>", "write one JSON line per invocation as it completes (and its provenance to <file.jsonl>.meta.json)")
+    .option("--force", FORCE_HELP)
     .option("--repeat <R>", "run the whole workload R times, each record tagged with its repetition", positiveInt("--repeat"), 1)
     .option("--interleave <A,B>", "alternate each repetition between two memory sizes or two functions, in a seeded random order; records each side to its own file: <out>-1024mb.jsonl and <out>-2048mb.jsonl for --interleave 1024,2048, <out>-<function>.jsonl for two functions")
     .option("--interleave-seed <S>", "the seed of --interleave's order (default 14)", positiveInt("--interleave-seed", 0))
@@ -45,44 +48,53 @@ export function registerMeasure(program: Command, io: Io): void {
         seed: typeof first?.workload.seed === "number" ? first.workload.seed : null,
         plan: { repeat: o.repeat, warmup: o.warmup },
       });
-      const out = o.out ? openOut(o.out, io) : undefined;
-      const stop = interruptible(() => out?.close());
+      claimOut(o.out ? [o.out] : [], o.force);
       const perRepetition = first ? first.total ?? 0 : o.n;
-      const progress = progressOf(io, run.benchmark, o.repeat * (o.warmup + perRepetition));
+      const planned = first && first.total === null ? null : o.repeat * (o.warmup + perRepetition);
+      const life = lifecycleOf(io, planned, progressOf(io, run.benchmark, o.repeat * (o.warmup + perRepetition)), [provenance]);
       // An open workload keeps a connection for every call in flight, up to --max-in-flight.
       const invoker = run.invoker(first ? Math.max(o.c, o.maxInFlight) : o.c);
       const all = new RunSummary();
       let result: MeasureResult | undefined;
+      let out: Output | undefined;
       try {
-        for (let repetition = 0; repetition < o.repeat && !stop.signal.aborted && !out?.error && !result?.fatal && !result?.restoreError; repetition++) {
-          run.plan.schedule = repetition === 0 ? first : scheduleFor();
-          result = await measure(run.client, invoker, run.target, run.plan, {
-            retry: run.retry,
-            signal: anySignal(stop.signal, out?.signal),
-            configuration: run.configuration,
-            // Every repetition folds into the one summary (each record once: it is the hot path).
-            summary: all,
-            onRecord: (r) => {
-              r.repetition = repetition;
-              out?.write(r);
-              progress.record(r);
-            },
-          });
-        }
+        await life.run(async () => {
+          out = o.out ? life.output(o.out, provenance) : undefined;
+          const sink = out?.record ?? ((r: InvocationRecord) => life.record(r));
+          let repetition = 0;
+          for (; repetition < o.repeat && !life.aborted && !result?.fatal && !result?.restoreError; repetition++) {
+            run.plan.schedule = repetition === 0 ? first : scheduleFor();
+            result = await measure(run.client, invoker, run.target, run.plan, {
+              retry: run.retry,
+              signal: life.signal,
+              configuration: run.configuration,
+              // Every repetition folds into the one summary (each record once: it is the hot path).
+              summary: all,
+              onRecord: (r) => {
+                r.repetition = repetition;
+                sink(r);
+              },
+            });
+          }
+          // A configuration left changed is the error's to say; it cuts the run short only when
+          // it stopped repetitions that were still to run.
+          if (result?.fatal) life.fail("error", run.describe(result.fatal.cause));
+          else if (result?.restoreError && repetition < o.repeat) life.fail("error", result.restoreError.describe(run.describe));
+        });
       } finally {
-        finishRun({ invoker, out, progress, stop, provenance, outFile: o.out });
+        invoker.close();
       }
-      all.interrupted = stop.signal.aborted || out?.error !== undefined;
+      all.interrupted = life.aborted;
       const summary = all.toJson();
       // A run stopped before its first call has nothing to summarize: the error says it all.
       if (!(result?.fatal && summary.invocations === 0)) {
         io.out(o.json ? `${JSON.stringify({ ...summary, provenance })}\n` : `${formatSummary(summary)}\n`);
       }
-      if (result?.restoreError) throw new UserError(nonceNotRemoved(run.target.functionName, run.describe(result.restoreError)));
-      if (out?.error) throw out.cutShort(summary.invocations);
+      if (result?.restoreError) throw new UserError(result.restoreError.describe(run.describe));
+      if (out?.sink.error) throw (out.sink as RunOut).cutShort(summary.invocations);
       if (result?.fatal) throw new UserError(`stopped after ${summary.invocations} invocations: ${run.describe(result.fatal.cause)}`);
       if (summary.interrupted) {
-        throw new UserError(`interrupted: ${summary.invocations} invocations completed${o.out ? `, all in ${o.out}` : ""}`, 130);
+        throw new UserError(`interrupted: ${summary.invocations} invocations completed${o.out ? `, all in ${o.out}` : ""}`, life.exitCode ?? 130);
       }
     });
 }

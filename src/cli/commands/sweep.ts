@@ -4,11 +4,13 @@ import type { Command } from "commander";
 import { LIMITS } from "../../manifest/schema";
 import { sweep, type SweepResult } from "../../measure/sweep";
 import { choose, formatSweep } from "../../summary/sweep-choice";
-import { metaPathFor, provenanceOf, writeProvenance } from "../../runs/provenance";
+import { provenanceOf } from "../../runs/provenance";
+import type { Output } from "../../measure/lifecycle";
+import type { InvocationRecord } from "../../runs/record";
 import { UserError } from "../errors";
 import type { Io } from "../io";
-import { anySignal, makeOutFolder, type RunOut } from "../out-file";
-import { interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
+import { makeOutFolder, type RunOut } from "../out-file";
+import { claimOutFolder, lifecycleOf, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 
 /** `--memory 128,256,...`: Lambda's sizes, in MB. */
 export function memorySizes(value: string): number[] {
@@ -28,57 +30,54 @@ export function registerSweep(program: Command, io: Io): void {
     .description("measure at each memory size, name the cheapest, fastest and balanced, and restore the original memory")
     .requiredOption("--memory <sizes>", "memory sizes in MB, comma-separated, e.g. 128,256,512,1024,2048", memorySizes)
     .option("--out <dir>", "write <benchmark>-<memory>mb.jsonl per size into this folder, and the provenance to meta.json")
-    .action(async (name: string, o: RunOptions & { memory: number[]; out?: string }, cmd: Command) => {
+    .option("--force", "replace this sweep's files (<benchmark>-<memory>mb.jsonl, their .meta.json and meta.json) in an --out folder that " +
+      "already holds runs; other files there are kept. Without it such a folder is refused")
+    .action(async (name: string, o: RunOptions & { memory: number[]; out?: string; force?: boolean }, cmd: Command) => {
       const run = await prepare(name, o, "sweep");
       const provenance = await provenanceOf(run, o, cmd, { plan: { memory: o.memory.join(",") } });
-      const files: string[] = [];
-      if (o.out) makeOutFolder(o.out);
-      let out: RunOut | undefined;
+      const fileOf = (memoryMb: number) => path.join(o.out!, `${run.benchmark}-${memoryMb}mb.jsonl`);
+      if (o.out) {
+        claimOutFolder(o.out, o.memory.map(fileOf), o.force);
+        makeOutFolder(o.out);
+      }
+      let out: Output | undefined;
       let failedOut: { out: RunOut; memoryMb: number } | undefined;
       let openFailed: UserError | undefined;
-      const outStop = new AbortController();
-      const stop = interruptible(() => out?.close());
       let progress: ReturnType<typeof progressOf> | undefined;
-      let result: SweepResult;
-      try {
-        result = await sweep(run.client, run.target, o.memory, run.plan, {
+      const life = lifecycleOf(io, o.n * o.memory.length, undefined, [provenance]);
+      // The folder's meta.json counts every call; each size's sidecar has that size's memory and calls.
+      if (o.out) life.sidecar(path.join(o.out, "meta.json"), provenance);
+      const result: SweepResult = await life.run(async () => {
+        const r = await sweep(run.client, run.target, o.memory, run.plan, {
           retry: run.retry,
-          signal: anySignal(stop.signal, outStop.signal),
+          signal: life.signal,
           configuration: run.configuration!,
           invoker: run.invoker,
           onSize: (memoryMb) => {
-            const file = o.out ? path.join(o.out, `${run.benchmark}-${memoryMb}mb.jsonl`) : undefined;
-            if (file) files.push(file);
             try {
-              out = file ? openOut(file, io, outStop) : undefined;
+              out = o.out ? life.output(fileOf(memoryMb), { ...provenance, function: { ...provenance.function, memoryMb } }, o.n) : undefined;
             } catch (err) {
               openFailed = err as UserError; // a one-line UserError naming the file; stop before this size's calls
-              outStop.abort();
+              life.fail("write-failed", openFailed.message);
             }
             progress = progressOf(io, `${run.benchmark} ${memoryMb} MB`, o.n);
+            const sink = out?.record ?? ((r: InvocationRecord) => life.record(r));
             return (r) => {
-              out?.write(r);
+              sink(r);
               progress?.record(r);
             };
           },
           onSizeDone: (memoryMb) => {
-            if (out?.error) failedOut = { out, memoryMb };
-            out?.close();
+            if (out?.sink.error) failedOut = { out: out.sink as RunOut, memoryMb };
+            out?.sink.close();
             out = undefined;
             progress?.finish();
           },
         });
-      } finally {
-        stop.dispose();
-        provenance.endedAt = new Date().toISOString();
-        if (o.out) {
-          // The folder's meta.json, and each size's sidecar with that size's memory in it.
-          writeProvenance(path.join(o.out, "meta.json"), provenance);
-          for (const [i, file] of files.entries()) {
-            writeProvenance(metaPathFor(file), { ...provenance, function: { ...provenance.function, memoryMb: o.memory[i] } });
-          }
-        }
-      }
+        if (r.failed) life.fail("error", `at ${r.failed.memoryMb} MB: ${run.describe(r.failed.error)}`);
+        else if (r.fatal) life.fail("error", run.describe(r.fatal.cause));
+        return r;
+      });
       const choice = choose(result.steps);
       const original = run.configuration!.MemorySize;
       if (o.json) {
@@ -91,18 +90,20 @@ export function registerSweep(program: Command, io: Io): void {
         io.out(`${run.benchmark} (${run.target.functionName}, ${run.region}, ${run.target.architecture}), memory restored to ${original} MB\n` +
           `${formatSweep(result.steps, choice)}\n`);
       }
+      if (result.restoreError) throw new UserError(result.restoreError.describe(run.describe));
       if (failedOut) {
         const { out: f, memoryMb } = failedOut;
         const completed = result.steps.find((s) => s.memoryMb === memoryMb)?.summary.invocations ?? 0;
         throw new UserError(`${f.cutShort(completed, `the ${memoryMb} MB row`).message}; memory restored to ${original} MB`);
       }
       if (openFailed) throw new UserError(`${openFailed.message}; the sweep stopped there; memory restored to ${original} MB`);
-      if (result.restoreError) throw new UserError(nonceNotRemoved(run.target.functionName, run.describe(result.restoreError)));
       if (result.failed) {
         throw new UserError(`stopped at ${result.failed.memoryMb} MB: ${run.describe(result.failed.error)}; memory restored to ${original} MB`);
       }
       if (result.fatal) throw new UserError(`stopped: ${run.describe(result.fatal.cause)}; memory restored to ${original} MB`);
-      if (result.interrupted) throw new UserError(`interrupted after ${result.steps.length} of ${o.memory.length} sizes; memory restored to ${original} MB`, 130);
+      if (result.interrupted) {
+        throw new UserError(`interrupted after ${result.steps.length} of ${o.memory.length} sizes; memory restored to ${original} MB`, life.exitCode ?? 130);
+      }
     });
 }
 

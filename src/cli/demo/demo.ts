@@ -33,12 +33,16 @@ export async function demo(run: Run, io: Io, o: { outDir: string; steps?: readon
   } catch (err) {
     throw new UserError(`cannot start the stand-in: ${(err as Error).message}`);
   }
-  // Ctrl-C: stop the stand-in, then leave as an interrupted command does.
-  const onSignal = () => {
-    void standin.stop().finally(() => process.exit(130));
+  // Ctrl-C: a step that invokes has its own handler (the run lifecycle): it stops sending and puts
+  // the configuration back, through the stand-in, and returns 130. So the demo only notes the
+  // signal, lets that step finish, and stops the stand-ins after it (in `finally`); it never
+  // stops them under a step that still needs them.
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (name: NodeJS.Signals) => {
+    caught ??= name;
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const ctx: DemoContext = { endpoint: standin.endpoint, manifest: shown(path.join(ROOT, "benchmarks.yaml")), outDir: shown(o.outDir) };
   io.out(`Lambda stand-in on ${ctx.endpoint}; ` +
     `the commands below call it with --endpoint ${ctx.endpoint} --region us-east-1.\n`);
@@ -47,12 +51,14 @@ export async function demo(run: Run, io: Io, o: { outDir: string; steps?: readon
       const args = step.args(ctx);
       io.out(`\n[${i + 1}/${steps.length}] ${step.title}\n$ lambda-bench ${args.join(" ")}\n`);
       let out = "";
-      const code = await run([...args, ...(step.calls ? ["--endpoint", ctx.endpoint, "--region", "us-east-1"] : [])], {
+      // The out-dir is the demo's own: a second demo replaces its runs (--force, not shown).
+      const code = await run([...args, ...(step.calls ? ["--endpoint", ctx.endpoint, "--region", "us-east-1", "--force"] : [])], {
         out: (s) => { out += s; },
         err: io.err,
         errStream: io.errStream,
       });
       io.out(step.shorten && code === 0 ? step.shorten(out) : out);
+      if (caught) throw new UserError(`the demo was interrupted at step ${i + 1}; the stand-ins are stopped`, caught === "SIGTERM" ? 143 : 130);
       if (code !== 0) throw new UserError(`the demo stopped at step ${i + 1} (lambda-bench ${args[0]} exited with ${code})`, code);
     }
   } finally {
