@@ -34,6 +34,11 @@ export class InvokeHttpError extends Error {
 export interface Invoker {
   invoke(payload: Uint8Array): Promise<InvokeResult>;
   close(): void;
+  /**
+   * Readies the client before a workload's time zero without invoking: `connections` connections
+   * open and the signature of the current second made. Resolves with the connections open.
+   */
+  warm?(connections: number, payload: Uint8Array): Promise<number>;
 }
 
 interface Target {
@@ -114,6 +119,28 @@ export class HttpInvoker implements Invoker {
       this.signing = { second, headers };
     }
     return this.signing.headers;
+  }
+
+  /**
+   * Opens `connections` connections (TCP, and TLS against real Lambda) the way wrk2 connects before
+   * its clock starts, with no Invoke and no API call: each carries one unsigned `HEAD /` to the
+   * endpoint's origin, all at once, so the pool opens one connection per request. Lambda's front end
+   * answers an unsigned request itself (403 MissingAuthenticationToken or 404 UnknownOperation) on
+   * the kept-alive connection; it names no account and no operation, so no control-plane quota is
+   * spent (a signed GetFunction would count against the account's 100/s). The current second's
+   * signature is made too, and undici's dispatch and this reader run once per connection.
+   */
+  async warm(connections: number, payload: Uint8Array): Promise<number> {
+    const target = (this.resolved ??= await this.resolveTarget());
+    const signing = this.sign(payload, target, Math.floor(Date.now() / 1000));
+    const path = target.url.pathname || "/";
+    const head = () => new Promise<void>((resolve) => {
+      // Any answer (or none: a refused connection shows at the first call, as it would have) will do.
+      target.pool.dispatch({ method: "HEAD", path }, new ResponseReader(() => resolve(), () => resolve(), this.opts.timeoutMs));
+    });
+    await Promise.all(Array.from({ length: Math.max(0, Math.min(connections, this.opts.maxSockets)) }, head));
+    await signing;
+    return target.pool.stats.connected;
   }
 
   invoke(payload: Uint8Array): Promise<InvokeResult> {

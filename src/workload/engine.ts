@@ -124,10 +124,13 @@ export class Engine {
     this.settleIfDone();
   }
 
-  /** Runs an open schedule from the clock's present; resolves when every call has finished. */
-  runOpen(schedule: Schedule): Promise<void> {
+  /**
+   * Runs an open schedule whose time 0 is `origin` on the clock (by default its present); resolves
+   * when every call has finished.
+   */
+  runOpen(schedule: Schedule, origin = this.clock.now()): Promise<void> {
     this.schedule = schedule;
-    this.origin = this.clock.now();
+    this.origin = origin;
     this.nextAt = schedule.next();
     return new Promise((resolve) => {
       this.finish = resolve;

@@ -15,6 +15,7 @@ import { measureInterleaved } from "./measure-interleave";
 import { anySignal } from "../out-file";
 import { finishRun, interruptible, nonceNotRemoved, openOut, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 import { scheduleOf, withWorkloadOptions, type WorkloadOptions } from "../workload-options";
+import { warmupCallsOf, warmupText } from "../../workload/warmup";
 
 type MeasureOptions = RunOptions & WorkloadOptions & { out?: string; repeat: number; interleave?: string; interleaveSeed?: number };
 
@@ -43,12 +44,12 @@ export function registerMeasure(program: Command, io: Io): void {
       const provenance = await provenanceOf(run, o, cmd, {
         workload: first?.workload ?? closedWorkload(run.plan),
         seed: typeof first?.workload.seed === "number" ? first.workload.seed : null,
-        plan: { repeat: o.repeat, warmup: o.warmup },
+        plan: { repeat: o.repeat, warmup: warmupText(o.warmup) },
       });
       const out = o.out ? openOut(o.out, io) : undefined;
       const stop = interruptible(() => out?.close());
       const perRepetition = first ? first.total ?? 0 : o.n;
-      const progress = progressOf(io, run.benchmark, o.repeat * (o.warmup + perRepetition));
+      const progress = progressOf(io, run.benchmark, o.repeat * (warmupCallsOf(o.warmup, first) + perRepetition));
       // An open workload keeps a connection for every call in flight, up to --max-in-flight.
       const invoker = run.invoker(first ? Math.max(o.c, o.maxInFlight) : o.c);
       const all = new RunSummary();
@@ -60,10 +61,11 @@ export function registerMeasure(program: Command, io: Io): void {
             retry: run.retry,
             signal: anySignal(stop.signal, out?.signal),
             configuration: run.configuration,
-            // Every repetition folds into the one summary (each record once: it is the hot path).
+            // Every repetition folds into the one summary (each record once: it is the hot path),
+            // tagged with its repetition first: the summary keeps each one's times and rates apart.
             summary: all,
+            repetition,
             onRecord: (r) => {
-              r.repetition = repetition;
               out?.write(r);
               progress.record(r);
             },
