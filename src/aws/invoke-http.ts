@@ -123,7 +123,7 @@ export class HttpInvoker implements Invoker {
 
   /**
    * Opens `connections` connections (TCP, and TLS against real Lambda) the way wrk2 connects before
-   * its clock starts, with no Invoke and no API call: each carries one unsigned `HEAD /` to the
+   * its clock starts, with no Invoke and no API call: each carries one unsigned `GET /` to the
    * endpoint's origin, all at once, so the pool opens one connection per request. Lambda's front end
    * answers an unsigned request itself (403 MissingAuthenticationToken or 404 UnknownOperation) on
    * the kept-alive connection; it names no account and no operation, so no control-plane quota is
@@ -135,8 +135,9 @@ export class HttpInvoker implements Invoker {
     const signing = this.sign(payload, target, Math.floor(Date.now() / 1000));
     const path = target.url.pathname || "/";
     const head = () => new Promise<void>((resolve) => {
-      // Any answer (or none: a refused connection shows at the first call, as it would have) will do.
-      target.pool.dispatch({ method: "HEAD", path }, new ResponseReader(() => resolve(), () => resolve(), this.opts.timeoutMs));
+      // Any answer (or none: a refused connection shows at the first call, as it would have) will
+      // do. GET, not HEAD: undici closes a connection after a HEAD response.
+      target.pool.dispatch({ method: "GET", path }, new ResponseReader(() => resolve(), () => resolve(), this.opts.timeoutMs));
     });
     await Promise.all(Array.from({ length: Math.max(0, Math.min(connections, this.opts.maxSockets)) }, head));
     await signing;
