@@ -7,7 +7,8 @@
 // run and over its steady seconds (calls scheduled from 1 s on), client CPU per call (marginal: the
 // CPU of a D-second run less a D/5-second one, over the calls between them, so the process's
 // start-up is not spread over the calls) and peak RSS. Beside them, the most calls a second a bare
-// undici Pool.dispatch loop reaches against the same server (the limit) and its CPU a call; and
+// undici Pool.dispatch loop reaches against the same server (the limit) and its CPU a call, the
+// CPU a call of that bare loop paced on a 1 ms tick at the rate (what sleeping costs here); and
 // wrk2 at the same rates on the same server, when a binary is given (WRK2=/path/to/wrk or
 // --wrk2=PATH; bench/wrk2.ts). Targets (issues 13, 25), at every rate up to min(10,000/s, 80% of the
 // bare limit): achieved within 1% of target; lag p99 <= 2 ms; CPU a call <= 2x the bare loop's;
@@ -51,6 +52,38 @@ async function bare(endpoint: string, seconds: number): Promise<void> {
   await pool.close();
   const cpu = process.cpuUsage();
   process.stdout.write(`${JSON.stringify({ perSecond: (n * 1000) / ms, cpuUsPerCall: (cpu.user + cpu.system) / n, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+}
+
+/**
+ * The bare loop paced as the open loop is: every 1 ms tick sends the calls due at `rate`, nothing
+ * else (no records, no signing). What sleeping between sends costs a call on this machine: each
+ * wake of a sleeping process (timer or socket) has a price, paid per call at low rates.
+ */
+async function paced(endpoint: string, rate: number, seconds: number): Promise<void> {
+  const pool = new Pool(endpoint, { connections: 64, pipelining: 1 });
+  const request = { method: "POST" as const, path: `/2015-03-31/functions/${FN}/invocations`, body: Buffer.from("{}"), headers: ["x-amz-log-type", "Tail"] };
+  let done = 0;
+  const handler = { onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: () => { done++; }, onResponseError: () => { done++; } };
+  // The connections first, as measure opens them before time zero.
+  await Promise.all(Array.from({ length: 64 }, () => new Promise<void>((resolve) => pool.dispatch(request, { ...handler, onResponseEnd: () => resolve() }))));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let n = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now() - t0;
+      for (const due = Math.min(Math.floor((now * rate) / 1000) + 1, rate * seconds); n < due; n++) pool.dispatch(request, handler);
+      if (n < rate * seconds) setTimeout(tick, 1);
+      else {
+        const wait = () => (done >= n ? resolve() : setTimeout(wait, 1));
+        wait();
+      }
+    };
+    tick();
+  });
+  const cpu = process.cpuUsage(cpu0);
+  await pool.close();
+  process.stdout.write(`${JSON.stringify({ cpuUsPerCall: (cpu.user + cpu.system) / n })}\n`);
 }
 
 interface RateFigures {
@@ -120,17 +153,20 @@ async function main(): Promise<void> {
       "every record written to a file");
     console.log(`bare undici Pool.dispatch loop (64 in flight): ${limit.perSecond.toFixed(0)} calls/s, ${limit.cpuUsPerCall.toFixed(1)} µs CPU a call ` +
       `(the limit); targets hold up to min(10000, 80% of it) = ${held.toFixed(0)}/s`);
-    console.log("target/s  achieved/s  lag p50 ms  lag p99 ms  lag max ms  dropped  in flight  conns at 0  p99 ms whole  p99 ms steady  CPU µs/call  RSS MB");
-    const results: (RateFigures & { cpuUsPerCall: number })[] = [];
+    console.log("target/s  achieved/s  lag p50 ms  lag p99 ms  lag max ms  dropped  in flight  conns at 0  p99 ms whole  p99 ms steady  " +
+      "CPU µs/call  bare on a 1 ms tick  RSS MB");
+    const results: (RateFigures & { cpuUsPerCall: number; tickCpuUsPerCall: number })[] = [];
     for (const rate of RATES) {
       const r = await child<RateFigures>(["open", endpoint, String(rate), String(SECONDS)]);
       const base = await child<RateFigures>(["open", endpoint, String(rate), String(short)]);
       // Marginal CPU a call: the long run's less the short one's, over the calls between them.
       const cpuUsPerCall = (r.cpuUs - base.cpuUs) / Math.max(1, r.calls - base.calls);
-      results.push({ ...r, cpuUsPerCall });
+      const tick = await child<{ cpuUsPerCall: number }>(["paced", endpoint, String(rate), String(Math.min(SECONDS, 5))]);
+      results.push({ ...r, cpuUsPerCall, tickCpuUsPerCall: tick.cpuUsPerCall });
       console.log(`${String(rate).padStart(8)}  ${f(r.achieved, 1).padStart(10)}  ${f(r.lagP50, 3).padStart(10)}  ${f(r.lagP99, 3).padStart(10)}  ` +
         `${f(r.lagMax, 1).padStart(10)}  ${String(r.dropped).padStart(7)}  ${String(r.maxInFlight ?? "-").padStart(9)}  ${String(r.connections ?? "-").padStart(10)}  ` +
-        `${f(r.p99Whole).padStart(12)}  ${f(r.p99Steady).padStart(13)}  ${cpuUsPerCall.toFixed(1).padStart(11)}  ${(r.maxRssKb / 1024).toFixed(0).padStart(6)}`);
+        `${f(r.p99Whole).padStart(12)}  ${f(r.p99Steady).padStart(13)}  ${cpuUsPerCall.toFixed(1).padStart(11)}  ${tick.cpuUsPerCall.toFixed(1).padStart(19)}  ` +
+        `${(r.maxRssKb / 1024).toFixed(0).padStart(6)}`);
     }
     if (WRK2) {
       console.log(`wrk2 (${WRK2}), same server, -t1 -c${CONNECTIONS}, ${SECONDS} s a rate, latency from the scheduled time (HdrHistogram, corrected)`);
@@ -153,6 +189,8 @@ async function main(): Promise<void> {
         console.log(verdict(`${r.target}/s achieved/target`, ratio, 0.99, { higherIsBetter: true, digits: 4 }));
         console.log(verdict(`${r.target}/s lag p99`, r.lagP99 ?? Infinity, 2, { unit: " ms", digits: 3 }));
         console.log(verdict(`${r.target}/s CPU a call / the bare loop's`, r.cpuUsPerCall / limit.cpuUsPerCall, 2));
+        console.log(`----  ${r.target}/s CPU a call / the bare loop's paced on a 1 ms tick: ${(r.cpuUsPerCall / r.tickCpuUsPerCall).toFixed(2)}x ` +
+          "(what sleeping between sends costs here is in both)");
         // The start-up does not show: the whole run's tail within max(2x, +5 ms) of the steady seconds'.
         const steady = r.p99Steady ?? Infinity;
         console.log(verdict(`${r.target}/s latency p99 whole run (steady seconds' ${f(r.p99Steady)} ms)`, r.p99Whole ?? Infinity,
@@ -177,4 +215,5 @@ const fail = (err: unknown) => {
 if (mode === "serve") serve();
 else if (mode === "bare") bare(args[0], Number(args[1])).catch(fail);
 else if (mode === "open") open(args[0], Number(args[1]), Number(args[2])).catch(fail);
+else if (mode === "paced") paced(args[0], Number(args[1]), Number(args[2])).catch(fail);
 else main().catch(fail);
