@@ -131,8 +131,14 @@ export class HttpInvoker implements Invoker {
    * signature is made too, and undici's dispatch and this reader run once per connection.
    */
   async warm(connections: number, payload: Uint8Array): Promise<number> {
-    const target = (this.resolved ??= await this.resolveTarget());
-    const signing = this.sign(payload, target, Math.floor(Date.now() / 1000));
+    let target: Target;
+    try {
+      target = this.resolved ??= await this.resolveTarget();
+    } catch {
+      return 0; // The first call meets the same error, and reports it as every call's would be.
+    }
+    // A signing error (no credentials, say) is the first call's to report too.
+    const signing = this.sign(payload, target, Math.floor(Date.now() / 1000)).catch(() => undefined);
     const path = target.url.pathname || "/";
     const head = () => new Promise<void>((resolve) => {
       // Any answer (or none: a refused connection shows at the first call, as it would have) will
