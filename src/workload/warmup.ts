@@ -4,7 +4,7 @@
 import { OpenSchedule } from "./open";
 import { formatDuration } from "./duration";
 import { parseRamp } from "./ramp";
-import type { Schedule } from "./schedule";
+import { drain, type Schedule } from "./schedule";
 import type { Workload } from "./workload";
 
 /** `--warmup`: a count of calls, or a duration. */
@@ -33,7 +33,10 @@ export function openWarmup(measured: Schedule, w: WarmupSpec): { schedule: Sched
   const { rate, arrivals, seed } = measured.spec;
   if ("calls" in w) {
     if (w.calls === 0) return undefined;
-    return { schedule: new OpenSchedule({ rate, arrivals, seed: seed + 1, count: w.calls }), offsetMs: (w.calls * 1000) / rate };
+    // Time zero one mean gap after the warm-up's last call (Poisson times drawn once ahead to find it).
+    const spec = { rate, arrivals, seed: seed + 1, count: w.calls };
+    const times = drain(new OpenSchedule(spec));
+    return { schedule: new OpenSchedule(spec), offsetMs: times[times.length - 1] + 1000 / rate };
   }
   if (w.ms <= 0) return undefined;
   return { schedule: new OpenSchedule({ rate, arrivals, seed: seed + 1, durationMs: w.ms }), offsetMs: w.ms };
