@@ -125,10 +125,11 @@ export class HttpInvoker implements Invoker {
    * Opens `connections` connections (TCP, and TLS against real Lambda) the way wrk2 connects before
    * its clock starts, with no Invoke and no API call: each carries one unsigned `GET /` to the
    * endpoint's origin, all at once, so the pool opens one connection per request. Lambda's front end
-   * answers an unsigned request itself (403 MissingAuthenticationToken or 404 UnknownOperation) on
-   * the kept-alive connection; it names no account and no operation, so no control-plane quota is
-   * spent (a signed GetFunction would count against the account's 100/s). The current second's
-   * signature is made too, and undici's dispatch and this reader run once per connection.
+   * should answer an unsigned request itself (an error such as 403 or 404, not verified here: no
+   * network) on the kept-alive connection; it names no account and no operation, so no control-plane
+   * quota is spent, where a signed GetFunction would count against the account's. A server that
+   * answers `connection: close` (moto, through the try-server's proxy) leaves none open: the count
+   * returned says so. The current second's signature is made too.
    */
   async warm(connections: number, payload: Uint8Array): Promise<number> {
     let target: Target;
