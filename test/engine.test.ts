@@ -85,6 +85,48 @@ describe("engine (fake clock)", () => {
     await h.settleAll();
   });
 
+  it("one wake sends every call that came due since the last, each with its own lag", async () => {
+    const h = harness();
+    // 8,000 calls a second: one due every 0.125 ms, so each 1 ms tick finds 8 due.
+    void h.engine.runOpen(new OpenSchedule({ rate: 8000, arrivals: "uniform", seed: 1, count: 40 }));
+    assert.equal(h.sent.length, 1);
+    // The next call is due at 0.125 ms, but the engine sleeps a whole tick: nothing goes before 1 ms.
+    assert.deepEqual(h.clock.waits, [1]);
+    h.clock.advanceTo(0.999);
+    assert.equal(h.sent.length, 1);
+    h.clock.advanceTo(1);
+    const wake = h.sent.slice(1);
+    assert.deepEqual(wake.map((s) => s.scheduledAt), [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1]);
+    assert.ok(wake.every((s) => s.sentAt === 1));
+    assert.deepEqual(wake.map((s) => s.lag), [0.875, 0.75, 0.625, 0.5, 0.375, 0.25, 0.125, 0]);
+    // Call 9 is due at 1.125: again a whole tick of sleep, to 2 ms.
+    assert.deepEqual(h.clock.waits, [1, 1]);
+    h.clock.advanceTo(2);
+    assert.equal(h.sent.length, 17);
+    await h.settleAll();
+  });
+
+  it("sets no timer shorter than its tick when nothing is due, at any rate and any wake time", async () => {
+    for (const [rate, tickMs] of [[20_000, 1], [3000, 1], [700, 1], [10_000, 2]]) {
+      const clock = new FakeClock();
+      const sent: number[] = [];
+      const engine = new Engine(clock, async (at) => { sent.push(at); }, { maxInFlight: Infinity, tickMs });
+      let done = false;
+      const run = engine.runOpen(new OpenSchedule({ rate, arrivals: "poisson", seed: 9, durationMs: 300 })).then(() => { done = true; });
+      // Wakes at uneven times (a real timer's), 0.1 to 2.4 ms apart.
+      for (let i = 0; !done; i++) {
+        clock.advance(0.1 + ((i * 7) % 24) / 10);
+        await new Promise((r) => setImmediate(r));
+      }
+      await run;
+      assert.ok(clock.waits.length > 50, `${rate}/s: ${clock.waits.length} timers`);
+      assert.ok(clock.waits.every((w) => w >= tickMs - 1e-9), `${rate}/s: shortest wait ${Math.min(...clock.waits)} ms`);
+      // Every call went out, none before its time.
+      assert.equal(sent.length, engine.sent);
+      assert.equal(engine.dropped, 0);
+    }
+  });
+
   it("with M calls in flight the next due call is dropped with its scheduled time, never queued", async () => {
     const h = harness(3);
     let done = false;

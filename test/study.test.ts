@@ -67,7 +67,7 @@ describe("study file: structure", () => {
       "5:36: duration must be a number with a unit like 500ms, 30s, 1m or 2h; got 10",
     ]);
     assert.deepEqual(studyErrors(one("", "open: { rate: 5, duration: soon }")), [
-      "5:36: duration: \"soon\" is not a duration: write a number with a unit, ms, s, m or h (500ms, 30s, 1m, 2h)",
+      "5:36: duration: \"soon\" is not a duration: write a number with a unit, ms, s, m or h (500ms, 30s, 1m, 2h, 1m30s)",
     ]);
     assert.deepEqual(studyErrors(one("", "burst: { size: 3, every: 10 }")), ["5:34: every must be a duration or a list like 30s, 1s,10s or exp:30s; got 10"]);
     assert.deepEqual(studyErrors(one("", "burst: { size: 3, every: 'exp:x' }")), [

@@ -54,10 +54,10 @@ describe("workload summary and report", () => {
     const sent = records.filter((r) => r.status !== "dropped");
     assert.equal(s.workload!.lagMs.max, Math.max(...sent.map((r) => r.lagMs!)));
     assert.equal(s.workload!.lagMs.p99, nearestRank(sent.map((r) => r.lagMs!), 99));
-    const first = Math.min(...sent.map((r) => r.sentAt!));
-    const last = Math.max(...sent.map((r) => r.sentAt!));
-    // Calls a second to 0.001, as --json prints it (no float tail).
-    assert.equal(s.workload!.achievedRate, Math.round((34 * 1e6) / (last - first)) / 1000);
+    // 35 sends from 1000.1 ms to 3600.1 ms: 34 gaps in 2.6 s, 13.077 calls a second, to 0.001 as
+    // --json prints it (no float tail); the schedule's 37 calls from 1000 to 3600 ms: 13.846/s.
+    assert.equal(s.workload!.achievedRate, 13.077);
+    assert.equal(s.workload!.targetRate, 13.846);
     assert.match(JSON.stringify(s.workload), /"achievedRate":\d+(\.\d{1,3})?,/);
     const text = formatSummary(s);
     assert.match(text, /^scheduled 37 {2}dropped 2/m);
@@ -82,6 +82,21 @@ describe("workload summary and report", () => {
     assert.equal(lines.length, 4, "p50, p99, achieved, scheduled");
     for (const l of lines) assert.match(l, /stroke="#[0-9a-f]{6}"/, l);
     for (const series of ["achieved (sent)", "scheduled", "p50", "p99"]) assert.ok(svg.includes(`>${series}</text>`), `legend entry ${series}`);
+  });
+
+  it("a steady open run's rates are the rate it was built with; its CDF is of latency from the scheduled time", async () => {
+    const w: Workload = { shape: "open", rate: 20, arrivals: "uniform" };
+    // 41 calls every 50 ms, each sent 0.3 ms late: 20 a second, scheduled and sent.
+    const records = Array.from({ length: 41 }, (_, i) => rec(w, i * 50, 30 + (i % 7), { lag: 0.3 }));
+    const { runs } = await loadRuns([write("steady.jsonl", records)]);
+    const s = runs[0].summary.toJson();
+    assert.equal(s.workload!.targetRate, 20);
+    assert.equal(s.workload!.achievedRate, 20);
+    const { cdfSpec } = await import("../src/report/charts");
+    const values = (cdfSpec(runs) as unknown as { data: { values: { metric: string; ms: number; fraction: number }[] } }).data.values;
+    assert.deepEqual([...new Set(values.map((v) => v.metric))], ["latency", "duration"]);
+    // latencyMs runs 30..36 ms (clientMs 0.3 ms less): the CDF's top is the latency's max.
+    assert.equal(Math.max(...values.filter((v) => v.metric === "latency").map((v) => v.ms)), 36);
   });
 
   it("a burst run: each burst's cold starts and latency tail, charted", async () => {

@@ -108,6 +108,18 @@ describe("workload schedules", () => {
     assert.equal(formatDuration(250), "250ms");
   });
 
+  it("durations: every printed duration parses back to what was printed (1m30s, 1h30m)", () => {
+    assert.equal(parseDuration("1m30s"), 90_000);
+    assert.equal(parseDuration("1h30m"), 5_400_000);
+    assert.equal(parseDuration("2s500ms"), 2500);
+    // Units largest first, each once; a unit-less part is refused.
+    for (const bad of ["30s1m", "1m1m", "1m30", "m30s", "1.5"]) assert.throws(() => parseDuration(bad), /number with a unit/, bad);
+    for (const ms of [250, 999.5, 1000, 1250, 14_100, 59_000, 60_000, 90_000, 3_599_000, 3_600_000, 5_400_000, 3_661_000, 86_400_000]) {
+      const text = formatDuration(ms);
+      assert.equal(parseDuration(text), ms, `${ms} -> ${text}`);
+    }
+  });
+
   it("the RNG is seeded and uniform on [0, 1)", () => {
     const a = new Rng(5);
     const b = new Rng(5);

@@ -34,6 +34,11 @@ export class InvokeHttpError extends Error {
 export interface Invoker {
   invoke(payload: Uint8Array): Promise<InvokeResult>;
   close(): void;
+  /**
+   * Readies the client before a workload's time zero without invoking: `connections` connections
+   * open and the signature of the current second made. Resolves with the connections open.
+   */
+  warm?(connections: number, payload: Uint8Array): Promise<number>;
 }
 
 interface Target {
@@ -114,6 +119,36 @@ export class HttpInvoker implements Invoker {
       this.signing = { second, headers };
     }
     return this.signing.headers;
+  }
+
+  /**
+   * Opens `connections` connections (TCP, and TLS against real Lambda) the way wrk2 connects before
+   * its clock starts, with no Invoke and no API call: each carries one unsigned `GET /` to the
+   * endpoint's origin, all at once, so the pool opens one connection per request. Lambda's front end
+   * should answer an unsigned request itself (an error such as 403 or 404, not verified here: no
+   * network) on the kept-alive connection; it names no account and no operation, so no control-plane
+   * quota is spent, where a signed GetFunction would count against the account's. A server that
+   * answers `connection: close` (moto, through the try-server's proxy) leaves none open: the count
+   * returned says so. The current second's signature is made too.
+   */
+  async warm(connections: number, payload: Uint8Array): Promise<number> {
+    let target: Target;
+    try {
+      target = this.resolved ??= await this.resolveTarget();
+    } catch {
+      return 0; // The first call meets the same error, and reports it as every call's would be.
+    }
+    // A signing error (no credentials, say) is the first call's to report too.
+    const signing = this.sign(payload, target, Math.floor(Date.now() / 1000)).catch(() => undefined);
+    const path = target.url.pathname || "/";
+    const head = () => new Promise<void>((resolve) => {
+      // Any answer (or none: a refused connection shows at the first call, as it would have) will
+      // do. GET, not HEAD: undici closes a connection after a HEAD response.
+      target.pool.dispatch({ method: "GET", path }, new ResponseReader(() => resolve(), () => resolve(), this.opts.timeoutMs));
+    });
+    await Promise.all(Array.from({ length: Math.max(0, Math.min(connections, this.opts.maxSockets)) }, head));
+    await signing;
+    return target.pool.stats.connected;
   }
 
   invoke(payload: Uint8Array): Promise<InvokeResult> {

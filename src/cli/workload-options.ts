@@ -3,7 +3,8 @@
 import { Command, Option } from "commander";
 import { UserError } from "./errors";
 import { positiveInt } from "./options";
-import { parseDuration } from "../workload/duration";
+import { parseDuration, readDuration } from "../workload/duration";
+import type { WarmupSpec } from "../workload/warmup";
 import type { Arrivals } from "../workload/open";
 import { parseRamp } from "../workload/ramp";
 import { parseEvery } from "../workload/burst";
@@ -28,7 +29,7 @@ export interface WorkloadOptions {
   traceRow?: number;
   minutes?: string;
   speedup: number;
-  warmup: number;
+  warmup?: WarmupSpec;
 }
 
 /** A usage error from a parser's Error, naming the option. */
@@ -63,7 +64,21 @@ export function withWorkloadOptions(cmd: Command): Command {
     .option("--trace-row <N>", "the trace's Nth data row (1-based)", positiveInt("--trace-row"))
     .option("--minutes <A-B>", "the trace's minutes A to B (1-based, inclusive)")
     .option("--speedup <X>", "play the trace X times faster", positiveNumber("--speedup"), 1)
-    .option("--warmup <K>", "send K calls at the run's concurrency first; recorded with warmup: true, left out of the summary", positiveInt("--warmup", 0), 0);
+    .option("--warmup <K|d>", "warm up first, recorded with warmup: true and left out of the summary: K calls or a duration (5s); " +
+      "an open loop (--rate) warms up at its own rate and flows into the measured schedule, the others send K calls at -c",
+    usage("--warmup", parseWarmup));
+}
+
+/** `--warmup`: a whole count of calls (0: none) or a duration. */
+export function parseWarmup(v: string): WarmupSpec | undefined {
+  if (/^\d+$/.test(v.trim())) {
+    const calls = Number(v);
+    if (!Number.isSafeInteger(calls)) throw new Error(`must be a count of calls or a duration (5s); got ${JSON.stringify(v)}`);
+    return calls === 0 ? undefined : { calls };
+  }
+  const d = readDuration(v);
+  if (!d.ok) throw new Error(`must be a count of calls or a duration (5s); got ${JSON.stringify(v)}`);
+  return d.ms === 0 ? undefined : { ms: d.ms };
 }
 
 /**
@@ -81,6 +96,9 @@ export function scheduleOf(o: WorkloadOptions, n: number | undefined, cold: numb
   if (shape !== "burst") misplaced([["every", "--every"], ["bursts", "--bursts"]], "--burst");
   if (shape !== "trace") misplaced([["traceFunction", "--trace-function"], ["traceRow", "--trace-row"], ["minutes", "--minutes"]], "--trace");
   if (shape !== "trace" && o.speedup !== 1) throw new UserError("--speedup applies to --trace", 2);
+  if (o.warmup && "ms" in o.warmup && shape !== "rate") {
+    throw new UserError(`--warmup as a duration applies to --rate (its warm-up runs at the rate); give a count of calls for ${shape === undefined ? "the closed loop" : `--${shape}`}`, 2);
+  }
   if (shape === undefined) {
     return undefined;
   }

@@ -71,6 +71,20 @@ const NETWORK_CODES = new Set([
   "ECONNRESET", "EPIPE", "ECONNABORTED", "ETIMEDOUT", "ECONNREFUSED", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/**
+ * Local resource limits (too many open files, in the process or the system; no local port, buffer or
+ * memory for a socket): neither Lambda's fault nor fixed by retrying at once. The call is dropped,
+ * counted with its cause, and the run goes on (the summary names the limit and how to raise it).
+ */
+export const LOCAL_LIMIT_CODES = new Set(["EMFILE", "ENFILE", "EADDRNOTAVAIL", "ENOBUFS", "ENOMEM"]);
+
+/** The local limit an error hit (its code, or its cause's), if it is one. */
+export function localLimitOf(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === "string" && LOCAL_LIMIT_CODES.has(code) ? code : undefined;
+}
+
 type Kind = "throttle" | "retry" | "fatal";
 
 function classify(e: SdkError): Kind {
@@ -207,6 +221,11 @@ export async function invokeMeasured(
     } catch (err) {
       const clientMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const e = err as SdkError;
+      const limit = localLimitOf(err);
+      if (limit) {
+        // Never sent: a dropped call (status "dropped"), its error naming the limit.
+        return { ...blank(target, start, opts.forcedCold), status: "dropped", error: `${limit}: ${(e.message ?? "").split("\n")[0]}`, retries, throttles };
+      }
       const kind = classify(e);
       if (kind === "fatal") throw new FatalInvokeError(err);
       if (kind === "throttle") throttles++;

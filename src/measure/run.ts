@@ -14,6 +14,7 @@ import { RealClock, type Clock } from "../workload/clock";
 import { closedWorkload } from "../workload/closed";
 import { Engine } from "../workload/engine";
 import type { Schedule } from "../workload/schedule";
+import { Chained, connectionsFor, openWarmup, type WarmupSpec } from "../workload/warmup";
 
 export interface MeasurePlan {
   /** The closed loop's calls (cold ones included) and its concurrency; C is also the warm-up's. */
@@ -26,8 +27,11 @@ export interface MeasurePlan {
   schedule?: Schedule;
   /** Open workloads: calls in flight at most before a due call is dropped. */
   maxInFlight?: number;
-  /** Warm-up calls sent first at the run's concurrency, recorded with `warmup: true`. */
-  warmup?: number;
+  /**
+   * The warm-up, recorded with `warmup: true`: for an open loop (--rate) the same workload at its
+   * rate flowing into the measured schedule; for the others, calls at the run's concurrency first.
+   */
+  warmup?: WarmupSpec;
 }
 
 export const DEFAULT_MAX_IN_FLIGHT = 10_000;
@@ -48,6 +52,8 @@ export interface MeasureHooks {
    * each record is folded once.
    */
   summary?: RunSummary;
+  /** The 0-based repetition (`--repeat`) every record of this run is tagged with before it is summarized. */
+  repetition?: number;
 }
 
 export interface MeasureResult {
@@ -68,29 +74,41 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
   const clock = hooks.clock ?? new RealClock();
   const wallOrigin = Date.now() - clock.now();
   const workload: Workload = plan.schedule?.workload ?? closedWorkload(plan);
+  const repetition = hooks.repetition ?? 0;
   const take = (r: InvocationRecord) => {
+    r.repetition = repetition;
     summary.add(r);
     hooks.onRecord?.(r);
   };
   const retry = { retry: hooks.retry, signal };
+  /**
+   * The clock time the records' times count from: the clock's origin (the run's start) for the
+   * closed loop; for an open workload its schedule's time zero, so a warm-up before it has
+   * negative times and each repetition's times are from its own start.
+   */
+  let zero = 0;
   /** One call, its record given the workload's times; `warmup` and `forcedCold` as named. */
   const call = (scheduledAt: number, sentAt: number, burst: number | null, warmup = false, forcedCold = false) =>
     invokeMeasured(invoker, target, plan.payload, forcedCold ? { ...retry, forcedCold } : retry).then((r) => {
-      r.latencyMs = us(clock.now() - scheduledAt);
       r.workload = workload;
-      r.scheduledAt = us(scheduledAt);
-      r.sentAt = us(sentAt);
-      r.lagMs = us(r.sentAt - r.scheduledAt);
+      r.scheduledAt = us(scheduledAt - zero);
       r.burst = burst;
       r.warmup = warmup;
+      // A call dropped at a local limit (EMFILE, ...) never left: no send time, lag or latency.
+      if (r.status !== "dropped") {
+        r.latencyMs = us(clock.now() - scheduledAt);
+        r.sentAt = us(sentAt - zero);
+        r.lagMs = us(r.sentAt - r.scheduledAt);
+      }
       take(r);
     });
   const drop = (scheduledAt: number, burst: number | null) => {
     const r = blank(target, new Date(wallOrigin + scheduledAt).toISOString());
     r.status = "dropped";
     r.workload = workload;
-    r.scheduledAt = us(scheduledAt);
+    r.scheduledAt = us(scheduledAt - zero);
     r.burst = burst;
+    r.warmup = scheduledAt < zero;
     take(r);
   };
   const runEngine = async (engine: Engine, go: (e: Engine) => Promise<void>) => {
@@ -107,17 +125,34 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
       const now = clock.now();
       await call(now, now, null, false, true);
     }
-    if (plan.warmup && !signal?.aborted) {
+    const flowing = plan.schedule && plan.warmup ? openWarmup(plan.schedule, plan.warmup) : undefined;
+    if (plan.schedule && !signal?.aborted) {
+      // Before time zero: the connections the workload will need, open, with no Invoke (wrk2
+      // connects before it starts its clock); the time it took is in the summary.
+      const t0 = clock.now();
+      const want = connectionsFor(plan.schedule.workload, plan.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+      const opened = invoker.warm ? await invoker.warm(want, plan.payload) : 0;
+      summary.workload.warmup = { connections: opened, connectMs: us(clock.now() - t0), ms: flowing?.offsetMs ?? 0 };
+    }
+    const warmupCalls = plan.warmup && "calls" in plan.warmup ? plan.warmup.calls : 0;
+    if (warmupCalls > 0 && !flowing && !signal?.aborted) {
       const warm = new Engine(clock, (s, t, b) => call(s, t, b, true), { maxInFlight: Infinity, signal });
-      await runEngine(warm, (e) => e.runClosed(plan.warmup!, plan.concurrency));
+      const t0 = clock.now();
+      await runEngine(warm, (e) => e.runClosed(warmupCalls, plan.concurrency));
+      if (summary.workload.warmup) summary.workload.warmup.ms = us(clock.now() - t0);
     }
     if (!signal?.aborted) {
-      const engine = new Engine(clock, (s, t, b) => call(s, t, b), {
+      const engine = new Engine(clock, (s, t, b) => call(s, t, b, s < zero), {
         maxInFlight: plan.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, onDrop: drop, signal,
       });
       try {
-        if (plan.schedule) await runEngine(engine, (e) => e.runOpen(plan.schedule!));
-        else await runEngine(engine, (e) => e.runClosed(plan.invocations - plan.cold, plan.concurrency));
+        if (plan.schedule) {
+          // The warm-up (if any) and the measured schedule on one timeline: no pause between them.
+          const start = clock.now();
+          zero = start + (flowing?.offsetMs ?? 0);
+          const schedule = flowing ? new Chained(flowing.schedule, plan.schedule, flowing.offsetMs) : plan.schedule;
+          await runEngine(engine, (e) => e.runOpen(schedule, start));
+        } else await runEngine(engine, (e) => e.runClosed(plan.invocations - plan.cold, plan.concurrency));
       } finally {
         summary.workload.maxInFlight = Math.max(summary.workload.maxInFlight ?? 0, engine.peakInFlight);
       }

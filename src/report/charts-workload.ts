@@ -19,16 +19,18 @@ export const burstRuns = (runs: Run[]) => runs.filter((r) => shapeOf(r) === "bur
 export function timeSeriesSpec(run: Run): TopLevelSpec {
   const points = run.summary.workload.seconds();
   const latency = points.flatMap((p) => [
-    { second: p.second, stat: "p50", ms: p.p50LatencyMs },
-    { second: p.second, stat: "p99", ms: p.p99LatencyMs },
+    { second: p.second, repetition: p.repetition, stat: "p50", ms: p.p50LatencyMs },
+    { second: p.second, repetition: p.repetition, stat: "p99", ms: p.p99LatencyMs },
   ].filter((v) => v.ms !== null));
   const cold = points.filter((p) => p.cold > 0 && p.p99LatencyMs !== null).map((p) => ({ second: p.second, ms: p.p99LatencyMs, cold: p.cold }));
   const rate = points.flatMap((p) => [
-    { second: p.second, series: "achieved (sent)", perSecond: p.sent },
-    { second: p.second, series: "scheduled", perSecond: p.sent + p.dropped },
+    { second: p.second, repetition: p.repetition, series: "achieved (sent)", perSecond: p.sent },
+    { second: p.second, repetition: p.repetition, series: "scheduled", perSecond: p.sent + p.dropped },
   ]);
   // Whole seconds only: a 3-second run gets ticks 0, 1, 2, not 0.1 s steps.
-  const x = { field: "second", type: "quantitative" as const, title: "second of the run", axis: { tickMinStep: 1, format: "d" } };
+  const x = { field: "second", type: "quantitative" as const, title: "second of the run (each repetition from its own start)", axis: { tickMinStep: 1, format: "d" } };
+  // Repetitions (--repeat) share the axis, each its own line: never joined into one.
+  const detail = { field: "repetition", type: "nominal" as const };
   return {
     $schema: SCHEMA,
     title: `${run.label}: latency and rate over time`,
@@ -43,7 +45,7 @@ export function timeSeriesSpec(run: Run): TopLevelSpec {
             data: { values: latency },
             mark: { type: "line", point: false },
             encoding: {
-              x, y: { field: "ms", type: "quantitative", title: "latency ms (from scheduled)", scale: { type: "log" } },
+              x, detail, y: { field: "ms", type: "quantitative", title: "latency ms (from scheduled)", scale: { type: "log" } },
               color: { field: "stat", type: "nominal", title: null, scale: { domain: ["p50", "p99", "cold starts"], range: ["#4c78a8", "#f58518", "#d62728"] } },
             },
           },
@@ -60,7 +62,7 @@ export function timeSeriesSpec(run: Run): TopLevelSpec {
         mark: { type: "line", interpolate: "step-after" },
         encoding: {
           // Headroom above the highest rate, so a steady run's line is not drawn on the frame.
-          x, y: { field: "perSecond", type: "quantitative", title: "calls a second", scale: { domainMin: 0, domainMax: 1.15 * Math.max(1, ...rate.map((r) => r.perSecond)) } },
+          x, detail, y: { field: "perSecond", type: "quantitative", title: "calls a second", scale: { domainMin: 0, domainMax: 1.15 * Math.max(1, ...rate.map((r) => r.perSecond)) } },
           color: { field: "series", type: "nominal", title: null },
           strokeDash: { field: "series", type: "nominal", title: null },
         },

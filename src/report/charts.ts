@@ -29,21 +29,27 @@ export const PANEL_PER_RUN_UP_TO = 4;
  * one panel per function (its runs in each, client solid, duration dashed). Legends list only what
  * is drawn: a metric with no values (no REPORT, e.g. an emulator) is left out of the data.
  */
+const CDF_METRIC = { clientMs: "client", latencyMs: "latency", durationMs: "duration" } as const;
+/** Runs whose calls left on a schedule of times (open, ramp, trace, burst). */
+const isOpen = (r: Run) => ["open", "ramp", "trace", "burst"].includes(r.summary.workload.toJson()?.workload.shape ?? "closed");
+
 export function cdfSpec(runs: Run[]): TopLevelSpec {
   const perRun = runs.length <= PANEL_PER_RUN_UP_TO;
-  const values = runs.flatMap((r) => (["clientMs", "durationMs"] as const).flatMap((m) =>
+  // An open run's calls leave on a schedule: its CDF is of latency from the scheduled time (what a
+  // user of the function waits, the sender's lag included), not of the client round trip.
+  const values = runs.flatMap((r) => ([isOpen(r) ? "latencyMs" : "clientMs", "durationMs"] as const).flatMap((m) =>
     r.summary.metrics().get(m).quantiles(CDF_PERCENTILES).map(({ p, value }) => ({
-      panel: perRun ? r.label : r.benchmark, run: r.label, metric: m === "clientMs" ? "client" : "duration", ms: value, fraction: p / 100,
+      panel: perRun ? r.label : r.benchmark, run: r.label, metric: CDF_METRIC[m], ms: value, fraction: p / 100,
     }))));
   const panels = new Set(values.map((v) => v.panel)).size;
   const columns = Math.max(1, Math.min(COLUMNS, panels));
   const width = Math.floor((WIDTH - (columns - 1) * GAP) / columns);
-  const metric = { field: "metric", type: "nominal", title: null, sort: ["client", "duration"] } as const;
+  const metric = { field: "metric", type: "nominal", title: null, sort: ["client", "latency", "duration"] } as const;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: perRun
-      ? "Latency CDF (client round trip and REPORT duration), one panel per run"
-      : "Latency CDF, one panel per function (solid: client round trip; dashed: REPORT duration)",
+      ? "Latency CDF (client round trip, or for an open workload latency from the scheduled time; and REPORT duration), one panel per run"
+      : "Latency CDF, one panel per function (solid: client round trip, or latency from the scheduled time for an open workload; dashed: REPORT duration)",
     data: { values },
     facet: { field: "panel", type: "nominal", title: null, sort: null, header: { labelFontSize: 13, labelFontWeight: "bold" } },
     columns,
@@ -63,7 +69,7 @@ export function cdfSpec(runs: Run[]): TopLevelSpec {
               scale: { domain: [...new Set(runs.map((r) => r.benchmark))].flatMap((b) => runs.filter((r) => r.benchmark === b).map((r) => r.label)), range: RUN_COLOURS },
               legend: { orient: "bottom", columns: 4, labelLimit: 320 },
             },
-            strokeDash: { ...metric, legend: null },
+            strokeDash: { ...metric, legend: null, scale: { domain: ["client", "latency", "duration"], range: [[1, 0], [1, 0], [4, 3]] } },
             detail: { field: "metric" },
           }),
       },

@@ -71,8 +71,10 @@ export const InvocationRecord = z.object({
   /** Billed cost in USD at the rate of the record's start kind; null without a REPORT. */
   costUsd: z.number().nullable(),
 
-  // The workload (issue 13). Times are milliseconds from the run's start (the provenance's
-  // `startedAt`), from the monotonic clock, so they can be subtracted exactly.
+  // The workload (issue 13). Times are milliseconds from the monotonic clock, so they can be
+  // subtracted exactly: for an open workload from its schedule's time zero in the record's own
+  // repetition (a warm-up before it has negative times; issue 25), for the closed loop from the
+  // start of its repetition's run.
   workload: Workload.default(CLOSED_LOOP),
   /** When the schedule meant the call to leave. A closed loop schedules a call when a slot frees. */
   scheduledAt: nullableNumber,

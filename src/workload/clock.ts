@@ -20,18 +20,16 @@ export class RealClock implements Clock {
   }
 
   at(deadline: number, fn: () => void): unknown {
-    // Node's timers have 1 ms resolution. A deadline under 0.25 ms away is met by yielding once to
-    // I/O (setImmediate) and looking again: at high rates there is always a call about due, and
-    // this keeps each within a fraction of a millisecond. Farther deadlines wait on a timer (at
-    // least 1 ms), so low rates do not spin the CPU between calls (which on a small machine
-    // would take it from the very server being measured).
-    const wait = deadline - this.now();
-    return wait < 0.25 ? setImmediate(fn) : setTimeout(fn, Math.max(1, Math.round(wait)));
+    // Always a real timer, never a yield-and-look-again loop: Node's timers have 1 ms resolution
+    // and the engine asks for no wait under its tick (1 ms), so the process sleeps between wakes
+    // at every rate. Rounded, not ceiled: Node counts a timer's wait from the loop's cached
+    // millisecond, so it already fires up to ~1 ms after the exact deadline; the engine re-arms
+    // (for at least a tick) on the rare wake that comes early.
+    return setTimeout(fn, Math.max(1, Math.round(deadline - this.now())));
   }
 
   cancel(token: unknown): void {
     clearTimeout(token as NodeJS.Timeout);
-    clearImmediate(token as NodeJS.Immediate);
   }
 }
 
@@ -41,12 +39,15 @@ export class FakeClock implements Clock {
   private timers: { deadline: number; fn: () => void }[] = [];
   /** Every timer fires this much after its deadline (a busy event loop, simulated). */
   lateBy = 0;
+  /** How far ahead of the clock each timer was armed (deadline - now), in order: what a real timer would wait. */
+  readonly waits: number[] = [];
 
   now(): number {
     return this.t;
   }
 
   at(deadline: number, fn: () => void): unknown {
+    this.waits.push(deadline - this.t);
     const timer = { deadline: deadline + this.lateBy, fn };
     this.timers.push(timer);
     return timer;

@@ -7,13 +7,30 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 
 export type DurationResult = { ok: true; ms: number } | { ok: false; message: string };
 
-/** One duration in milliseconds, or a message saying what is wrong with it. */
+const ORDER = ["h", "m", "s", "ms"];
+
+/**
+ * One duration in milliseconds, or a message saying what is wrong with it. Units may be combined,
+ * largest first, as formatDuration writes them (1h30m, 1m30s, 2s500ms).
+ */
 export function readDuration(text: string, opts: { bareUnit?: "ms" } = {}): DurationResult {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m || (m[2] === undefined && !opts.bareUnit)) {
-    return { ok: false, message: `${JSON.stringify(text)} is not a duration: write a number with a unit, ms, s, m or h (500ms, 30s, 1m, 2h)` };
+  const t = text.trim();
+  const bad = { ok: false as const, message: `${JSON.stringify(text)} is not a duration: write a number with a unit, ms, s, m or h (500ms, 30s, 1m, 2h, 1m30s)` };
+  const bare = /^\d+(?:\.\d+)?$/.exec(t);
+  let ms = 0;
+  if (bare) {
+    if (!opts.bareUnit) return bad;
+    ms = Number(t) * UNIT_MS[opts.bareUnit];
+  } else {
+    if (!/^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/.test(t)) return bad;
+    let last = -1;
+    for (const [, n, unit] of t.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
+      const at = ORDER.indexOf(unit);
+      if (at <= last) return bad;
+      last = at;
+      ms += Number(n) * UNIT_MS[unit];
+    }
   }
-  const ms = Number(m[1]) * UNIT_MS[m[2] ?? opts.bareUnit!];
   if (!Number.isSafeInteger(Math.round(ms))) return { ok: false, message: `${JSON.stringify(text)} is too long` };
   return { ok: true, ms };
 }

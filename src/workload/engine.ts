@@ -1,7 +1,10 @@
 // The one scheduling engine every workload runs on. An open workload (rate, ramp, bursts, trace)
 // is a Schedule of send times; each call goes out on its absolute deadline from the start (k6's
 // arrival-rate executors: lateness never accumulates). When the timer fires late, every overdue
-// call goes at once, each with its own lag. When `maxInFlight` calls are already out, a due call
+// call goes at once, each with its own lag. Between wakes the engine sleeps on a real timer, set
+// for the next deadline but never less than a tick (1 ms, Node's timer resolution) ahead: one wake
+// sends every call that is due (wrk2 sends per 1 ms tick too), so at 10,000 calls a second a
+// wake sends ~10 and the process never spins. When `maxInFlight` calls are already out, a due call
 // is dropped (reported through onDrop with its scheduled time), never queued. The closed loop
 // (`runClosed`) schedules each call when a slot frees. Per call the engine allocates nothing of
 // its own: the send's promise is chained to two bound methods.
@@ -16,7 +19,11 @@ export interface EngineOptions {
   maxInFlight: number;
   onDrop?: (scheduledAt: number, burst: number | null) => void;
   signal?: AbortSignal;
+  /** The shortest wait the engine sets a timer for when nothing is due (ms; default 1, Node's resolution). */
+  tickMs?: number;
 }
+
+export const DEFAULT_TICK_MS = 1;
 
 export class Engine {
   inFlight = 0;
@@ -101,7 +108,9 @@ export class Engine {
     while (this.nextAt !== Infinity && !this.stopped) {
       const due = this.origin + this.nextAt;
       if (due > now) {
-        this.timer = this.clock.at(due, this.tick);
+        // Sleep until the deadline, and never for less than a tick: a call due sooner waits for
+        // the next wake (its lag recorded) with the others due by then.
+        this.timer = this.clock.at(Math.max(due, now + (this.opts.tickMs ?? DEFAULT_TICK_MS)), this.tick);
         return;
       }
       if (this.inFlight >= this.opts.maxInFlight) {
@@ -115,10 +124,13 @@ export class Engine {
     this.settleIfDone();
   }
 
-  /** Runs an open schedule from the clock's present; resolves when every call has finished. */
-  runOpen(schedule: Schedule): Promise<void> {
+  /**
+   * Runs an open schedule whose time 0 is `origin` on the clock (by default its present); resolves
+   * when every call has finished.
+   */
+  runOpen(schedule: Schedule, origin = this.clock.now()): Promise<void> {
     this.schedule = schedule;
-    this.origin = this.clock.now();
+    this.origin = origin;
     this.nextAt = schedule.next();
     return new Promise((resolve) => {
       this.finish = resolve;

@@ -17,6 +17,7 @@ import type { Output } from "../../measure/lifecycle";
 import type { InvocationRecord } from "../../runs/record";
 import { claimOut, FORCE_HELP, lifecycleOf, prepare, progressOf, withRunOptions, type RunOptions } from "../run-support";
 import { scheduleOf, withWorkloadOptions, type WorkloadOptions } from "../workload-options";
+import { warmupCallsOf, warmupText } from "../../workload/warmup";
 
 type MeasureOptions = RunOptions & WorkloadOptions & { out?: string; force?: boolean; repeat: number; interleave?: string; interleaveSeed?: number };
 
@@ -46,12 +47,13 @@ export function registerMeasure(program: Command, io: Io): void {
       const provenance = await provenanceOf(run, o, cmd, {
         workload: first?.workload ?? closedWorkload(run.plan),
         seed: typeof first?.workload.seed === "number" ? first.workload.seed : null,
-        plan: { repeat: o.repeat, warmup: o.warmup },
+        plan: { repeat: o.repeat, warmup: warmupText(o.warmup) },
       });
       claimOut(o.out ? [o.out] : [], o.force);
       const perRepetition = first ? first.total ?? 0 : o.n;
-      const planned = first && first.total === null ? null : o.repeat * (o.warmup + perRepetition);
-      const life = lifecycleOf(io, planned, progressOf(io, run.benchmark, o.repeat * (o.warmup + perRepetition)), [provenance]);
+      const total = o.repeat * (warmupCallsOf(o.warmup, first) + perRepetition);
+      const planned = first && first.total === null ? null : total;
+      const life = lifecycleOf(io, planned, progressOf(io, run.benchmark, total), [provenance]);
       // An open workload keeps a connection for every call in flight, up to --max-in-flight.
       const invoker = run.invoker(first ? Math.max(o.c, o.maxInFlight) : o.c);
       const all = new RunSummary();
@@ -69,11 +71,10 @@ export function registerMeasure(program: Command, io: Io): void {
               signal: life.signal,
               configuration: run.configuration,
               // Every repetition folds into the one summary (each record once: it is the hot path).
+              // tagged with its repetition first: the summary keeps each one's times and rates apart.
               summary: all,
-              onRecord: (r) => {
-                r.repetition = repetition;
-                sink(r);
-              },
+              repetition,
+              onRecord: sink,
             });
           }
           // A configuration left changed is the error's to say; it cuts the run short only when
