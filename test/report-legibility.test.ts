@@ -72,7 +72,7 @@ describe("report: legible in Chromium", function () {
           coldWarmLabels: texts("figure[data-chart='cold-warm'] g.role-axis-label text"),
           // The labels of the axes titled "second of the run".
           timeTicks: [...document.querySelectorAll("figure[data-chart='workload-time-0'] g.mark-group.role-axis")]
-            .filter((a) => a.querySelector("g.role-axis-title text")?.textContent === "second of the run")
+            .filter((a) => a.querySelector("g.role-axis-title text")?.textContent?.startsWith("second of the run"))
             .flatMap((a) => [...a.querySelectorAll("g.role-axis-label text")].map((t) => t.textContent ?? "")),
           // The CDF's lines, by panel title: each line's stroke.
           panels: [...document.querySelectorAll("figure[data-chart='cdf'] g.mark-group.role-scope")].map((g) => ({

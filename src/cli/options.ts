@@ -31,7 +31,7 @@ export const positiveInt = (what: string, min = 1, max = Number.MAX_SAFE_INTEGER
   return n;
 };
 
-export { MAX_CONCURRENCY } from "../measure/workload-spec";
+export { MAX_CONCURRENCY } from "../workload/spec";
 
 /** `--endpoint`: an http:// or https:// URL with a host; anything else would fail deep in the SDK. */
 export function endpointUrl(value: string): string {

@@ -6,7 +6,7 @@ import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
 import { HttpInvoker } from "../aws/invoke-http";
 import { DEFAULT_RETRY } from "../measure/invoke";
 import type { MeasurePlan } from "../measure/run";
-import { CLI_NAMES, closedProblem } from "../measure/workload-spec";
+import { CLI_NAMES, closedProblem } from "../workload/spec";
 import type { InvocationRecord } from "../runs/record";
 import { UserError } from "./errors";
 import type { Io } from "./io";

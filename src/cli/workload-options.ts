@@ -12,7 +12,7 @@ import { parseMinutes, TraceError } from "../workload/trace";
 import { DEFAULT_SEED } from "../rng";
 import type { Schedule } from "../workload/schedule";
 import { DEFAULT_MAX_IN_FLIGHT } from "../measure/run";
-import { CLI_NAMES, scheduleOfSpec, specProblem, type WorkloadSpec } from "../measure/workload-spec";
+import { CLI_NAMES, scheduleOfSpec, specProblem, type WorkloadSpec } from "../workload/spec";
 
 export interface WorkloadOptions {
   rate?: number;

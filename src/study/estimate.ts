@@ -6,7 +6,7 @@
 // at and the benchmark's architecture, first-tier on-demand prices (aws/pricing.ts). The
 // assumptions are printed beside the figures; a real run's own figures replace them.
 import { invocationCost, pricesFor, type PriceChoice } from "../aws/pricing";
-import { scheduleOfSpec } from "../measure/workload-spec";
+import { scheduleOfSpec } from "../workload/spec";
 import { memoryUpdates, type Cell, type Plan } from "./plan";
 
 export interface Assumptions {

@@ -8,7 +8,7 @@ import { didYouMean, fromZod, salvage, type Issue, type Path } from "../manifest
 import type { Manifest } from "../manifest/load";
 import type { Benchmark } from "../manifest/schema";
 import { FileInvalid, parseYaml, readYamlText, type PositionedError } from "../manifest/yaml-file";
-import { scheduleOfSpec, specProblem } from "../measure/workload-spec";
+import { scheduleOfSpec, specProblem } from "../workload/spec";
 import { TraceError } from "../workload/trace";
 import { Experiment, StudyFile, type ExperimentEntry, type Order } from "./schema";
 import { STUDY_NAMES, studyWorkload, WorkloadItem, type StudyWorkload } from "./workload";

@@ -1,11 +1,11 @@
 // A study file's `workloads` items: each one of measure's shapes as a one-key map
 // (`closed: {n: 200, c: 4}`), parsed with measure's own parsers (durations, ramp stages, --every,
-// --minutes) into a WorkloadSpec (measure/workload-spec.ts, which holds the rules between the
+// --minutes) into a WorkloadSpec (workload/spec.ts, which holds the rules between the
 // parameters), and its folder name: a readable slug of the parameters, defaults left out.
 import { z } from "zod";
 import { count, describe, int } from "../manifest/schema";
 import { DEFAULT_MAX_IN_FLIGHT } from "../measure/run";
-import { MAX_CONCURRENCY, type InputNames, type WorkloadSpec } from "../measure/workload-spec";
+import { MAX_CONCURRENCY, type InputNames, type WorkloadSpec } from "../workload/spec";
 import { defaultBursts, parseEvery } from "../workload/burst";
 import { formatDuration, readDuration } from "../workload/duration";
 import { parseRamp } from "../workload/ramp";

@@ -3,11 +3,11 @@
 // (cli/workload-options.ts, cli/run-support.ts) and a study file's `workloads` (study/workload.ts).
 // Messages name the inputs in the caller's words (`-n` on the command line, `n` in a study file).
 import * as path from "node:path";
-import { BurstSchedule, type Gaps } from "../workload/burst";
-import { OpenSchedule, type Arrivals } from "../workload/open";
-import { RampSchedule, type Stage } from "../workload/ramp";
-import type { Schedule } from "../workload/schedule";
-import { readTrace, TraceSchedule } from "../workload/trace";
+import { BurstSchedule, type Gaps } from "./burst";
+import { OpenSchedule, type Arrivals } from "./open";
+import { RampSchedule, type Stage } from "./ramp";
+import type { Schedule } from "./schedule";
+import { readTrace, TraceSchedule } from "./trace";
 
 /**
  * The most invocations one client keeps in flight. Lambda's default concurrency quota is 1,000 a
