@@ -6,14 +6,9 @@
 // may be capped at 3,008 MB.
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import type { CheckResult, DoctorContext } from "./checks";
+import type { AccountNeeds, CheckResult, DoctorContext } from "./context";
 
-export interface AccountNeeds {
-  function: string;
-  memory: number;
-  reservedConcurrency?: number;
-  provisionedConcurrency?: number;
-}
+export type { AccountNeeds } from "./context";
 
 /** Lambda keeps this much of the limit unreserved; a reservation that leaves less is refused. */
 export const UNRESERVED_MINIMUM = 100;

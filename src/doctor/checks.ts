@@ -6,29 +6,10 @@ import { applyCredentialAliases } from "../aws/lambda";
 import type { Platform } from "../manifest/schema";
 import { resolveRegion } from "./region";
 import { run } from "./run-tool";
-import { checkAccount, type AccountNeeds } from "./account";
+import { checkAccount } from "./account";
+import type { CheckResult, DoctorContext } from "./context";
 
-export interface CheckResult {
-  ok: boolean;
-  /** What was checked, and what was found. */
-  line: string;
-  /** How to fix a failure. */
-  fix?: string;
-}
-
-export interface DoctorContext {
-  env: NodeJS.ProcessEnv;
-  /** The platforms the manifest builds, when a manifest was read. */
-  platforms: readonly Platform[] | undefined;
-  region?: string;
-  profile?: string;
-  /** An STS-compatible endpoint (moto in the tests). */
-  endpoint?: string;
-  /** The manifest's benchmarks, when one was read: their memory and concurrency, checked against the account. */
-  benchmarks?: readonly AccountNeeds[];
-  /** The Pulumi project's folder, where Pulumi.<stack>.yaml is (default: the working directory). */
-  projectDir?: string;
-}
+export type { CheckResult, DoctorContext } from "./context";
 
 const firstLine = (s: string) => s.split("\n")[0] ?? "";
 

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import type { DoctorContext } from "./checks";
+import type { DoctorContext } from "./context";
 import { run } from "./run-tool";
 
 export interface FoundRegion {

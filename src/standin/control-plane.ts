@@ -9,7 +9,6 @@
 //   POST /  Action=GetCallerIdentity                  sts:GetCallerIdentity (awsQuery, XML)
 // GetProvisionedConcurrencyConfig is the Invoke server's (it owns the provisioned environments).
 import { createHash } from "node:crypto";
-import type { StandinFunction } from "./functions";
 
 export interface ControlReply {
   status: number;
@@ -65,6 +64,14 @@ const json = (status: number, body: unknown, errorType?: string): ControlReply =
 });
 const error = (status: number, type: string, message: string) => json(status, { Type: "User", message }, type);
 
+/** What the control plane reads of a stand-in function (functions.ts's StandinFunction has these). */
+export interface ServedFunction {
+  name: string;
+  memoryMb: number;
+  architecture: "arm64" | "x86_64";
+  timeoutS: number;
+}
+
 export class ControlPlane {
   private readonly configs = new Map<string, Config>();
   /** When each function's last update finishes (on `now`). */
@@ -72,7 +79,7 @@ export class ControlPlane {
   readonly region: string;
   readonly account: string;
 
-  constructor(functions: readonly StandinFunction[], private readonly opts: ControlPlaneOptions = {}) {
+  constructor(functions: readonly ServedFunction[], private readonly opts: ControlPlaneOptions = {}) {
     this.region = opts.region ?? "us-east-1";
     this.account = opts.account ?? "123456789012";
     const modified = lambdaTime(Date.now());
