@@ -1,8 +1,19 @@
 import { strict as assert } from "node:assert";
 import * as fc from "fast-check";
-import { Metric, ciWarning } from "../src/stats/metric";
+import { Metric, type Stat } from "../src/stats/metric";
+import { summaryNotes } from "../src/summary/summary-notes";
+import { START_KINDS } from "../src/runs/record";
 import { nearestRank } from "./percentile";
 
+
+/** The notes a summary prints when its client and duration times are `s` (the other rows empty). */
+function notesFor(s: Stat): string[] {
+  const none = new Metric(1).stat();
+  const stats = { clientMs: s, durationMs: s, billedMs: none, initMs: none, maxMemoryMb: none, latencyMs: none };
+  const empty = { clientMs: none, durationMs: none, billedMs: none, initMs: none, maxMemoryMb: none, latencyMs: none };
+  const split = Object.fromEntries(START_KINDS.map((k) => [k, k === "warm" ? stats : empty])) as Parameters<typeof summaryNotes>[0]["split"];
+  return summaryNotes({ noReport: 0, forcedColdNotCold: 0, restores: 0, provisioned: false, open: false, all: stats, split });
+}
 
 describe("streaming statistics", () => {
   it("percentiles match nearest-rank to the histogram's 3 significant digits", () => {
@@ -26,14 +37,14 @@ describe("streaming statistics", () => {
     for (let v = 1; v <= 100; v++) m.record(v);
     // n = 100: ranks 40 and 60 (exact binomial: 95.4%; the normal approximation said 40 and 61).
     assert.deepEqual(m.stat().p50Ci95, [40, 60]);
-    assert.match(ciWarning("durationMs", m.stat())!, /95% interval \[40, 60\] is 40% of the median/);
+    assert.match(notesFor(m.stat()).join("\n"), /the median's 95% interval is wider than 10% of the median in .*duration ms \[40, 60\] \(40%\)/);
     const few = new Metric(1);
     [5, 6, 7].forEach((v) => few.record(v));
     assert.equal(few.stat().p50Ci95, null); // fewer than 6: no 95% interval exists
-    assert.match(ciWarning("clientMs", few.stat())!, /3 samples are too few/);
+    assert.match(notesFor(few.stat()).join("\n"), /too few samples for a 95% interval of the median \(6 or more needed\): all \(n = 3\)/);
     const tight = new Metric(1);
     for (let i = 0; i < 1000; i++) tight.record(100 + (i % 5));
-    assert.equal(ciWarning("clientMs", tight.stat()), undefined);
+    assert.deepEqual(notesFor(tight.stat()), []);
   });
 
   it("a merge of metrics is the metric of all their values: count, mean, extremes, every percentile", () => {

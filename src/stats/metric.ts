@@ -273,15 +273,3 @@ export function ciProblem(s: Stat): "few" | "wide" | undefined {
   const [lo, hi] = s.p50Ci95;
   return s.p50 !== null && s.p50 > 0 && (hi - lo) / s.p50 > WIDE_CI ? "wide" : undefined;
 }
-
-/** A sentence when the median's interval cannot support comparisons, else undefined. */
-export function ciWarning(name: string, s: Stat): string | undefined {
-  const problem = ciProblem(s);
-  if (problem === "few") return `${name}: ${s.n} samples are too few for a 95% interval of the median (need ${MIN_CI_SAMPLES} or more)`;
-  if (problem === "wide") {
-    const [lo, hi] = s.p50Ci95!;
-    return `${name}: the median's 95% interval [${lo}, ${hi}] is ${Math.round((100 * (hi - lo)) / s.p50!)}% of the median; ` +
-      `run more invocations before comparing`;
-  }
-  return undefined;
-}
