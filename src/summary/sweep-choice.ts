@@ -5,6 +5,7 @@ import type { InvocationRecord } from "../runs/record";
 import { quantileRatio } from "../stats/ratio";
 import { ClusteredBuilder, quantileSorted, type Sample } from "../stats/samples";
 import type { SummaryJson } from "./summary";
+import { textTable } from "./text-table";
 import { percent } from "./summary-format";
 
 export interface SweepStep {
@@ -146,8 +147,7 @@ export function formatSweep(steps: SweepStep[], choice: SweepChoice | null): str
       money(warmCostPer1M(sum)), money(sum.cost.byKind.cold.per1MUsd),
       sum.invocations ? `${((100 * sum.kinds.cold) / sum.invocations).toFixed(1)}%` : "-"]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const table = rows.map((r) => r.map((c, i) => c.padStart(widths[i])).join("  ")).join("\n");
+  const table = textTable(rows, "  ", "figure");
   if (!choice) return `${table}\nno size has both a duration and a cost: nothing to choose`;
   const same = (what: string, xs: number[], chosen: number) => xs.length > 1
     ? `${what}: ${sizes(xs)} cannot be told apart (simultaneous 95% intervals of the warm median ratio reach 1); the smallest, ${chosen} MB, is named`
