@@ -1,7 +1,6 @@
 // The workload's part of a run's summary (issue 13): what was scheduled against what was achieved,
 // how late the sender was, and per burst its cold starts and tail. A fold over records like
 // RunSummary, so `measure` and `report` agree.
-import { textTable } from "./text-table";
 import { Metric, type Stat } from "../stats/metric";
 import { nearestRankValue } from "../stats/rank";
 import type { InvocationRecord, Workload } from "../runs/record";
@@ -205,8 +204,11 @@ export function formatWorkload(w: WorkloadSummaryJson | null): string[] {
   }
   lines.push(...limitLines(w));
   if (w.bursts.length > 0) {
-    lines.push(textTable([["burst", "n", "cold", "latency p50", "latency p99"],
-      ...w.bursts.map((b) => [String(b.burst), String(b.n), String(b.cold), fmt(b.p50LatencyMs), fmt(b.p99LatencyMs)])], "  ", "figure"));
+    lines.push("burst    n  cold  latency p50  latency p99");
+    for (const b of w.bursts) {
+      lines.push(`${String(b.burst).padStart(5)}  ${String(b.n).padStart(3)}  ${String(b.cold).padStart(4)}  ` +
+        `${fmt(b.p50LatencyMs).padStart(11)}  ${fmt(b.p99LatencyMs).padStart(11)}`);
+    }
   }
   return lines;
 }
