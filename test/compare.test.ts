@@ -113,7 +113,7 @@ describe("compare: the comparison of two samples", () => {
 
 describe("compare: matching runs", () => {
   const run = (benchmark: string, memoryMb: number, file = `${benchmark}-${memoryMb}.jsonl`): LoadedRun => ({
-    run: { file, label: `${benchmark} ${memoryMb} MB`, benchmark, function: benchmark, memoryMb, summary: new RunSummary(), idle: new IdleSummary(), provenance: null },
+    run: { file, label: `${benchmark} ${memoryMb} MB`, name: `${benchmark} ${memoryMb} MB`, benchmark, function: benchmark, memoryMb, summary: new RunSummary(), idle: new IdleSummary(), provenance: null },
     samples: new Map(), errors: { calls: 0, functionErrors: 0, transportErrors: 0 },
   });
   const keys = (r: ReturnType<typeof matchRuns>) => r.pairs.map((p) => [p.key, p.a.length, p.b.length]);

@@ -82,14 +82,46 @@ function withErrors(c: MetricComparison, e: ErrorComparison): MetricComparison {
  * whatever it is given, so it keeps only like with like), pairs of different benchmarks are left out.
  */
 export async function compareInputs(
-  inputs: string[], metrics: readonly CompareMetric[],
-  o: CompareOptions & { warn?: (m: string) => void; sameBenchmark?: boolean; allowDifferent?: boolean } = {},
+  inputs: string[], metrics: readonly CompareMetric[], o: CompareInputsOptions & { warn?: (m: string) => void } = {},
 ): Promise<CompareResult> {
-  const [first, ...rest] = inputs;
-  const base = await loadSide(first, metrics, o.warn);
+  const sides: Side[] = [];
+  for (const input of inputs) sides.push({ input, runs: await loadSide(input, metrics, o.warn) });
+  return compareSides(sides, metrics, o);
+}
+
+export interface CompareInputsOptions extends CompareOptions {
+  sameBenchmark?: boolean;
+  allowDifferent?: boolean;
+}
+
+/** One input's runs, each with its samples. */
+export interface Side {
+  input: string;
+  runs: LoadedRun[];
+}
+
+/**
+ * The sides of runs already read (`report` reads each file once, for its summaries and these
+ * samples alike): each input's files, in `runFiles` order, with the samplers fed while reading.
+ */
+export function sidesOf(inputs: string[], runs: readonly Run[], samplers: ReadonlyMap<string, RunSampler>): Side[] {
+  const byFile = new Map(runs.map((r) => [r.file, r]));
+  return inputs.map((input) => ({
+    input,
+    runs: runFiles([input]).map((file) => {
+      const s = samplers.get(file)!;
+      // Named as `compare` names it: report's file-name suffix (two runs of one label) is its own.
+      const run = byFile.get(file)!;
+      return { run: { ...run, label: run.name }, samples: s.build(), errors: s.errors };
+    }),
+  }));
+}
+
+/** Each later side against the first. */
+export function compareSides(sides: Side[], metrics: readonly CompareMetric[], o: CompareInputsOptions = {}): CompareResult {
+  const [{ input: first, runs: base }, ...rest] = sides;
   const result: CompareResult = { baseline: first, pairs: [], unmatched: [] };
-  for (const input of rest) {
-    const other = await loadSide(input, metrics, o.warn);
+  for (const { input, runs: other } of rest) {
     const { pairs, unmatched } = matchRuns(base, other);
     if (unmatched.length && !o.sameBenchmark) result.unmatched.push({ input, runs: unmatched });
     for (const p of pairs) {

@@ -12,7 +12,10 @@ import { IdleSummary } from "./idle-summary";
 
 export interface Run {
   file: string;
+  /** How the run is named: benchmark and memory, with its file's name where two runs share that. */
   label: string;
+  /** Benchmark and memory alone, as `compare` names a run it reads by itself. */
+  name: string;
   benchmark: string;
   function: string;
   memoryMb: number | null;
@@ -55,19 +58,25 @@ export async function loadRun(file: string, o: LoadOptions = {}): Promise<Run & 
   }, o.warn);
   const memoryMb = first.configMemoryMb ?? first.memoryMb;
   return {
-    file, label: `${first.benchmark} ${memoryMb ?? "?"} MB`, benchmark: first.benchmark, function: first.function, memoryMb, summary, idle,
+    file, label: `${first.benchmark} ${memoryMb ?? "?"} MB`, name: `${first.benchmark} ${memoryMb ?? "?"} MB`, benchmark: first.benchmark, function: first.function, memoryMb, summary, idle,
     provenance: readProvenance(file), samples: samples?.build(),
   };
 }
 
-export async function loadRuns(inputs: string[], o: Pick<LoadOptions, "warn"> = {}): Promise<{ runs: Run[]; sweeps: Sweep[] }> {
+/**
+ * Every run of the inputs, summarized, and the sweeps among them. `onFile` may return a sink for a
+ * file's records (report collects compare's samples in the same read).
+ */
+export async function loadRuns(
+  inputs: string[], o: Pick<LoadOptions, "warn"> & { onFile?: (file: string) => ((r: InvocationRecord) => void) | undefined } = {},
+): Promise<{ runs: Run[]; sweeps: Sweep[] }> {
   const runs: (Run & { samples?: StepSamples })[] = [];
   const files = runFiles(inputs);
   // Only a folder of two or more runs can hold a sweep: only its runs keep warm samples (4 bytes a
   // call) for the sweep's choice on intervals; a lone run is summarized from histograms alone.
   const perDir = new Map<string, number>();
   for (const f of files) perDir.set(path.dirname(f), (perDir.get(path.dirname(f)) ?? 0) + 1);
-  for (const f of files) runs.push(await loadRun(f, { ...o, sweepSamples: perDir.get(path.dirname(f))! > 1 }));
+  for (const f of files) runs.push(await loadRun(f, { warn: o.warn, onRecord: o.onFile?.(f), sweepSamples: perDir.get(path.dirname(f))! > 1 }));
   // Two runs with the same label are told apart by their file names.
   const seen = new Map<string, number>();
   for (const r of runs) seen.set(r.label, (seen.get(r.label) ?? 0) + 1);

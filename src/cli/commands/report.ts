@@ -4,10 +4,15 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { loadRuns } from "../../summary/saved-runs";
 import { ReportInputError } from "../../runs/read";
-import { compareInputs } from "../../compare/run";
+import { compareSides, sidesOf } from "../../compare/run";
+import { RunSampler, type CompareMetric } from "../../compare/metrics";
+import type { InvocationRecord } from "../../runs/record";
 import { reportHtml, reportText } from "../../report/html";
 import { UserError } from "../errors";
 import type { Io } from "../io";
+
+/** What `report` compares when given two or more inputs. */
+const REPORT_METRICS: readonly CompareMetric[] = ["duration", "client"];
 
 export function registerReport(program: Command, io: Io): void {
   program.command("report")
@@ -24,10 +29,17 @@ export function registerReport(program: Command, io: Io): void {
       let comparison;
       try {
         const warn = (m: string) => io.err(`lambda-bench: warning: ${m}\n`);
-        loaded = await loadRuns(inputs, { warn });
         // Two or more inputs: each later one against the first, as `compare` does, but only runs of
-        // one benchmark against each other (hello against aes says nothing).
-        if (inputs.length > 1) comparison = await compareInputs(inputs, ["duration", "client"], { sameBenchmark: true });
+        // one benchmark against each other (hello against aes says nothing). Each file is read
+        // once: its records feed the summaries and the comparison's samples together.
+        const samplers = new Map<string, RunSampler>();
+        const onFile = inputs.length > 1 ? (file: string) => {
+          const s = new RunSampler(REPORT_METRICS);
+          samplers.set(file, s);
+          return (r: InvocationRecord) => s.add(r);
+        } : undefined;
+        loaded = await loadRuns(inputs, { warn, onFile });
+        if (inputs.length > 1) comparison = compareSides(sidesOf(inputs, loaded.runs, samplers), REPORT_METRICS, { sameBenchmark: true });
       } catch (err) {
         if (err instanceof ReportInputError) throw new UserError(err.message);
         throw err;
