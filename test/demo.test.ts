@@ -7,13 +7,12 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import puppeteer from "puppeteer-core";
 import { spawnCli } from "./run-cli";
 import { workspace } from "./fixtures";
 import { nodeOnlyEnv } from "./servers/node-only";
 import { DEMO_STEPS } from "../src/cli/demo/steps";
+import { withPage } from "./servers/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 const refused = (port: number) => new Promise<boolean>((resolve) => {
@@ -72,11 +71,7 @@ describe("demo", function () {
   it("its report opens in Chromium with every chart: a CDF panel per function, cold and warm, the sweep", async () => {
     const html = path.join(dir, "demo", "demo-report.html");
     assert.ok(fs.existsSync(html));
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });
-    try {
-      const page = await browser.newPage();
-      await page.setViewport({ width: 1200, height: 900 });
-      await page.goto(`file://${html}`, { waitUntil: "load" });
+    await withPage(html, async (page) => {
       const charts = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("figure[data-chart]")].map((f) => [
         (f as HTMLElement).dataset.chart,
         {
@@ -100,8 +95,6 @@ describe("demo", function () {
       const top = await page.evaluate(() => Math.ceil(document.querySelector("h2")!.getBoundingClientRect().top));
       // The README's picture (docs/report.png) is this screenshot, copied by hand.
       await page.screenshot({ path: path.join(ROOT, "dist", "demo-report.png"), clip: { x: 0, y: 0, width: 1200, height: top } });
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -7,13 +7,12 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import puppeteer from "puppeteer-core";
 import { cli } from "./run-cli";
 import { workspace } from "./fixtures";
 import { Rng } from "../src/rng";
 import { ratioDomain, ratioTicks, type ForestRow } from "../src/report/charts-compare";
+import { withPage } from "./servers/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 /** 300 warm calls of aes at 1024 MB, durations lognormal (sd 5%) around `median` (seeded). */
@@ -53,11 +52,7 @@ describe("report: the comparison chart in Chromium", function () {
     const html = path.join(dir, "r.html");
     const r = await cli(["report", a, b, "--html", html]);
     assert.equal(r.code, 0, r.err);
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });
-    try {
-      const page = await browser.newPage();
-      await page.setViewport({ width: 1200, height: 900 });
-      await page.goto(`file://${html}`, { waitUntil: "load" });
+    await withPage(html, async (page) => {
       const chart = await page.evaluate(() => {
         const fig = document.querySelector("figure[data-chart='compare-forest']")!;
         const box = (e: Element) => { const b = e.getBoundingClientRect(); return { x: b.x, y: b.y, w: b.width, h: b.height }; };
@@ -96,8 +91,6 @@ describe("report: the comparison chart in Chromium", function () {
       assert.equal(chart.points.length, 2);
       const fig = await page.$("figure[data-chart='compare-forest']");
       await fig!.screenshot({ path: path.join(ROOT, "dist", "compare.png") });
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

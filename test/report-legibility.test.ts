@@ -5,13 +5,12 @@
 // the runs of one CDF panel in distinct hues, and the provenance line wrapped rather than scrolled.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import puppeteer from "puppeteer-core";
 import { cli } from "./run-cli";
 import { workspace } from "./fixtures";
 import { startStandin, type Standin } from "../src/standin/standin";
 import { RUN_COLOURS, runLabelAxis } from "../src/report/charts";
+import { withPage } from "./servers/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** The hue (0-360) of a #rrggbb colour. */
 function hue(hex: string): number {
@@ -60,11 +59,7 @@ describe("report: legible in Chromium", function () {
     const html = path.join(dir, "report.html");
     const r = await cli(["report", path.join(dir, "runs"), "--html", html]);
     assert.equal(r.code, 0, r.err);
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });
-    try {
-      const page = await browser.newPage();
-      await page.setViewport({ width: 1200, height: 900 });
-      await page.goto(`file://${html}`, { waitUntil: "load" });
+    await withPage(html, async (page) => {
       const seen = await page.evaluate(() => {
         const texts = (sel: string) => [...document.querySelectorAll(sel)].map((t) => t.textContent ?? "");
         const pre = document.querySelector("pre")!;
@@ -98,8 +93,6 @@ describe("report: legible in Chromium", function () {
       assert.ok(hueGap(c1, c2) >= 50, `hello's runs ${c1} and ${c2} differ in hue`);
       assert.ok(seen.provenance.length > 150, "a long provenance line");
       assert.equal(seen.preScrolls, false, "the summaries wrap rather than scroll");
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

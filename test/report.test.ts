@@ -6,13 +6,12 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import puppeteer from "puppeteer-core";
 import { cli } from "./run-cli";
 import { CDF_PERCENTILES } from "../src/report/charts";
 import type { InvocationRecordInput } from "../src/runs/record";
 import { workspace } from "./fixtures";
+import { withPage } from "./servers/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function record(benchmark: string, memoryMb: number, i: number, cold: boolean): InvocationRecordInput {
@@ -62,18 +61,8 @@ describe("report", function () {
     if (!fs.existsSync(html)) assert.equal((await cli(["report", hello, sweepDir, "--html", html])).code, 0);
     const text = fs.readFileSync(html, "utf8");
     assert.doesNotMatch(text, /<script|<link|<img|src=|@import|url\(/i, "nothing in the page refers to another resource");
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });
-    try {
-      const page = await browser.newPage();
-      const requests: string[] = [];
-      await page.setRequestInterception(true);
-      page.on("request", (req) => {
-        requests.push(req.url());
-        if (req.url().startsWith("file:")) void req.continue();
-        else void req.abort();
-      });
-      await page.setViewport({ width: 1150, height: 800 });
-      await page.goto(`file://${html}`, { waitUntil: "load" });
+    const requests: string[] = [];
+    await withPage(html, async (page) => {
       assert.deepEqual(requests, [`file://${html}`]);
       const charts = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll("figure[data-chart]")].map((f) => [
         (f as HTMLElement).dataset.chart,
@@ -95,9 +84,17 @@ describe("report", function () {
         "sweep-cost-0": { svg: 1, lines: 1, points: 3, bars: 0 },
       });
       await page.screenshot({ path: path.join(ROOT, "dist", "report-screenshot.png"), fullPage: true });
-    } finally {
-      await browser.close();
-    }
+    }, {
+      viewport: { width: 1150, height: 800 },
+      before: async (page) => {
+        await page.setRequestInterception(true);
+        page.on("request", (req) => {
+          requests.push(req.url());
+          if (req.url().startsWith("file:")) void req.continue();
+          else void req.abort();
+        });
+      },
+    });
   });
 
   it("a line that is not a record is one error naming the file and line", async () => {
