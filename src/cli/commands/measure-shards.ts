@@ -23,6 +23,7 @@ import { scheduleOf as planSchedule } from "../../workload/segments";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 import { claimOut, lifecycleOf, prepare, type RunOptions } from "../run-support";
+import { makeOutFolder } from "../out-file";
 import { workloadPlanOf, type WorkloadOptions } from "../workload-options";
 
 export const GENERATORS = ["local", "lambda"] as const;
@@ -57,6 +58,7 @@ export async function measureSharded(name: string, o: ShardOptions, io: Io, cmd:
   });
   provenance.generator = { kind: "local", shards: o.shards, startMarginMs, startSkew: null };
   claimOut(o.out ? [o.out] : [], o.force);
+  if (o.out) makeOutFolder(path.dirname(o.out));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-bench-shards-"));
   let specs: ShardSpec[];
   try {
