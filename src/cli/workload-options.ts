@@ -12,7 +12,8 @@ import { parseMinutes, TraceError } from "../workload/trace";
 import { DEFAULT_SEED } from "../rng";
 import type { Schedule } from "../workload/schedule";
 import { DEFAULT_MAX_IN_FLIGHT } from "../measure/run";
-import { CLI_NAMES, scheduleOfSpec, specProblem, type WorkloadSpec } from "../workload/spec";
+import { CLI_NAMES, planOfSpec, scheduleOfSpec, specProblem, type WorkloadSpec } from "../workload/spec";
+import type { WorkloadPlan } from "../workload/segments";
 
 export interface WorkloadOptions {
   rate?: number;
@@ -86,6 +87,15 @@ export function parseWarmup(v: string): WarmupSpec | undefined {
  * given on the command line (not its default).
  */
 export function scheduleOf(o: WorkloadOptions, n: number | undefined, cold: number): Schedule | undefined {
+  return fromOptions(o, n, cold, scheduleOfSpec);
+}
+
+/** The open workload's plan (what `--shards` splits: src/workload/segments.ts); undefined for the closed loop. */
+export function workloadPlanOf(o: WorkloadOptions, n: number | undefined, cold: number): WorkloadPlan | undefined {
+  return fromOptions(o, n, cold, planOfSpec);
+}
+
+function fromOptions<T>(o: WorkloadOptions, n: number | undefined, cold: number, build: (spec: WorkloadSpec) => T | undefined): T | undefined {
   const shapes = (["rate", "ramp", "burst", "trace"] as const).filter((k) => o[k] !== undefined);
   if (shapes.length > 1) throw new UserError(`--${shapes.join(" and --")} are different workloads: pick one`, 2);
   const shape = shapes[0];
@@ -126,7 +136,7 @@ export function scheduleOf(o: WorkloadOptions, n: number | undefined, cold: numb
     }
     const problem = specProblem(spec, CLI_NAMES);
     if (problem) throw new UserError(problem.message, 2);
-    return scheduleOfSpec(spec);
+    return build(spec);
   } catch (err) {
     if (err instanceof UserError) throw err;
     if (err instanceof TraceError) throw new UserError(err.message, 2);

@@ -66,3 +66,15 @@ export function startSkew(clocks: readonly ShardClock[]): StartSkew {
     latest: { shard: latest.shard, lateMs: Math.max(0, latest.lateMs) },
   };
 }
+
+const ms = (x: number) => `${Math.round(x * 100) / 100} ms`;
+
+/** One line: how far apart the shards started and sent, and the latest shard's lateness. */
+export function formatSkew(s: StartSkew): string {
+  const sends = [
+    s.firstSendSkewMs !== null ? `first sends ${ms(s.firstSendSkewMs)} apart` : null,
+    s.lastSendSkewMs !== null ? `last sends ${ms(s.lastSendSkewMs)} apart` : null,
+  ].filter(Boolean).join(", ");
+  const late = s.latest.lateMs > 0 ? `shard ${s.latest.shard} started ${ms(s.latest.lateMs)} after the start` : "no shard started late";
+  return `start skew ${ms(s.startSkewMs)} across ${s.shards} shards (${late})${sends ? `; ${sends}` : ""}`;
+}

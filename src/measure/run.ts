@@ -15,6 +15,7 @@ import { closedWorkload } from "../workload/closed";
 import { Engine } from "../workload/engine";
 import type { Schedule } from "../workload/schedule";
 import { Chained, connectionsFor, openWarmup, type WarmupSpec } from "../workload/warmup";
+import { LATE_START, SkipMissed, sleepUntil } from "../workload/late";
 
 export interface MeasurePlan {
   /** The closed loop's calls (cold ones included) and its concurrency; C is also the warm-up's. */
@@ -32,6 +33,12 @@ export interface MeasurePlan {
    * rate flowing into the measured schedule; for the others, calls at the run's concurrency first.
    */
   warmup?: WarmupSpec;
+  /**
+   * An open workload's time 0 on the run's clock, when it is fixed in advance (a shard's start
+   * barrier, issue 28): the run sleeps until then after opening its connections; if it is ready
+   * only later, the calls due before it was ready are recorded as dropped (`late-start`), never shifted.
+   */
+  startAt?: number;
 }
 
 export const DEFAULT_MAX_IN_FLIGHT = 10_000;
@@ -62,6 +69,8 @@ export interface MeasureResult {
   fatal?: FatalInvokeError;
   /** Set when putting the configuration back failed: the function is left changed. */
   restoreError?: RestoreError;
+  /** With `startAt`: the clock's time when the schedule was anchored (woken at the barrier, or ready late). */
+  startedAt?: number;
 }
 
 /** Times in records are kept to the microsecond. */
@@ -102,9 +111,10 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
       }
       take(r);
     });
-  const drop = (scheduledAt: number, burst: number | null) => {
+  const drop = (scheduledAt: number, burst: number | null, error: string | null = null) => {
     const r = blank(target, new Date(wallOrigin + scheduledAt).toISOString());
     r.status = "dropped";
+    r.error = error;
     r.workload = workload;
     r.scheduledAt = us(scheduledAt - zero);
     r.burst = burst;
@@ -141,6 +151,14 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
       await runEngine(warm, (e) => e.runClosed(warmupCalls, plan.concurrency));
       if (summary.workload.warmup) summary.workload.warmup.ms = us(clock.now() - t0);
     }
+    // A fixed start (a shard's barrier): sleep until it; ready after it, by how much.
+    let readyLate = 0;
+    if (plan.schedule && plan.startAt !== undefined && !signal?.aborted) {
+      const ready = clock.now();
+      const woke = await sleepUntil(clock, plan.startAt, signal);
+      readyLate = Math.max(0, ready - plan.startAt);
+      result.startedAt = readyLate > 0 ? ready : woke;
+    }
     if (!signal?.aborted) {
       const engine = new Engine(clock, (s, t, b) => call(s, t, b, s < zero), {
         maxInFlight: plan.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, onDrop: drop, signal,
@@ -148,9 +166,11 @@ export async function measure(client: LambdaClient, invoker: Invoker, target: Ta
       try {
         if (plan.schedule) {
           // The warm-up (if any) and the measured schedule on one timeline: no pause between them.
-          const start = clock.now();
+          const start = plan.startAt ?? clock.now();
           zero = start + (flowing?.offsetMs ?? 0);
-          const schedule = flowing ? new Chained(flowing.schedule, plan.schedule, flowing.offsetMs) : plan.schedule;
+          const chained = flowing ? new Chained(flowing.schedule, plan.schedule, flowing.offsetMs) : plan.schedule;
+          const late = `${LATE_START}: ready ${us(readyLate)} ms after the run's start`;
+          const schedule = readyLate > 0 ? new SkipMissed(chained, readyLate, (t, b) => drop(start + t, b, late)) : chained;
           await runEngine(engine, (e) => e.runOpen(schedule, start));
         } else await runEngine(engine, (e) => e.runClosed(plan.invocations - plan.cold, plan.concurrency));
       } finally {

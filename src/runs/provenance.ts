@@ -64,6 +64,20 @@ export interface Provenance {
   interrupted?: Interrupted | null;
   /** The calls planned (null when not known in advance) and those done; absent in schema 1. */
   calls?: { planned: number | null; done: number };
+  /**
+   * A sharded run (`--shards`, issue 28): the generator that ran the shards, how many, and the
+   * start skew across them (src/generator/skew.ts; null when a shard wrote no clock file).
+   */
+  generator?: { kind: "local"; shards: number; startMarginMs: number; startSkew: StartSkewFigures | null };
+}
+
+/** The start skew as provenance keeps it (generator/skew.ts's StartSkew). */
+export interface StartSkewFigures {
+  shards: number;
+  startSkewMs: number;
+  firstSendSkewMs: number | null;
+  lastSendSkewMs: number | null;
+  latest: { shard: number; lateMs: number };
 }
 
 /** A run's interruption as one phrase, "INTERRUPTED at 355 of 3,000 calls (signal: SIGINT)", or null. */

@@ -226,5 +226,7 @@ const LIMITS: Record<string, string> = {
 /** One line per local limit calls were dropped at: the count, the limit, and how to raise it. */
 function limitLines(w: WorkloadSummaryJson): string[] {
   return Object.entries(w.droppedBy ?? {}).filter(([cause]) => cause !== MAX_IN_FLIGHT)
-    .map(([cause, n]) => `dropped ${n} at a local limit, ${cause}: ${LIMITS[cause] ?? "a local resource ran out"}`);
+    .map(([cause, n]) => cause === "late-start"
+      ? `dropped ${n} late-start: a shard was ready only after the run's start, and its calls due before were not sent (never shifted): give the workers a longer start margin`
+      : `dropped ${n} at a local limit, ${cause}: ${LIMITS[cause] ?? "a local resource ran out"}`);
 }

@@ -8,6 +8,7 @@ import { OpenSchedule, type Arrivals } from "./open";
 import { RampSchedule, type Stage } from "./ramp";
 import type { Schedule } from "./schedule";
 import { readTrace, TraceSchedule } from "./trace";
+import type { WorkloadPlan } from "./segments";
 
 /**
  * The most invocations one client keeps in flight. Lambda's default concurrency quota is 1,000 a
@@ -78,6 +79,28 @@ export function scheduleOfSpec(spec: WorkloadSpec): Schedule | undefined {
       const select = { function: spec.function, row: spec.row, minutes: spec.minutes };
       const trace = readTrace(spec.file, select);
       return new TraceSchedule({ file: path.resolve(spec.file), trace, arrivals: spec.arrivals, seed: spec.seed, speedup: spec.speedup, select });
+    }
+  }
+}
+
+/**
+ * An open workload as the parameters a shard spec carries (src/workload/segments.ts, for
+ * `--shards`); undefined for the closed loop. A trace is read here, as by scheduleOfSpec.
+ */
+export function planOfSpec(spec: WorkloadSpec): WorkloadPlan | undefined {
+  switch (spec.shape) {
+    case "closed":
+      return undefined;
+    case "open":
+      return { shape: "open", open: { rate: spec.rate, arrivals: spec.arrivals, seed: spec.seed, count: spec.n, durationMs: spec.durationMs } };
+    case "ramp":
+      return { shape: "ramp", stages: spec.stages };
+    case "burst":
+      return { shape: "burst", burst: { size: spec.size, gaps: spec.gaps, count: spec.bursts, seed: spec.seed } };
+    case "trace": {
+      const select = { function: spec.function, row: spec.row, minutes: spec.minutes };
+      const trace = readTrace(spec.file, select);
+      return { shape: "trace", trace: { file: path.resolve(spec.file), trace, arrivals: spec.arrivals, seed: spec.seed, speedup: spec.speedup, select } };
     }
   }
 }

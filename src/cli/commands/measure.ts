@@ -12,6 +12,9 @@ import type { Io } from "../io";
 import { positiveInt } from "../options";
 import { parseInterleave } from "../../measure/interleave";
 import { measureInterleaved } from "./measure-interleave";
+import { measureSharded, type ShardOptions } from "./measure-shards";
+import { durationMs } from "../options";
+import { MAX_SHARDS } from "../../workload/segments";
 import type { RunOut } from "../out-file";
 import type { Output } from "../../measure/lifecycle";
 import type { InvocationRecord } from "../../runs/record";
@@ -19,7 +22,10 @@ import { claimOut, FORCE_HELP, lifecycleOf, prepare, progressOf, withRunOptions,
 import { scheduleOf, withWorkloadOptions, type WorkloadOptions } from "../workload-options";
 import { warmupCallsOf, warmupText } from "../../workload/warmup";
 
-type MeasureOptions = RunOptions & WorkloadOptions & { out?: string; force?: boolean; repeat: number; interleave?: string; interleaveSeed?: number };
+type MeasureOptions = RunOptions & WorkloadOptions & {
+  out?: string; force?: boolean; repeat: number; interleave?: string; interleaveSeed?: number;
+  shards?: number; generator?: string; startMargin?: number;
+};
 
 export function registerMeasure(program: Command, io: Io): void {
   withWorkloadOptions(withRunOptions(program.command("measure")))
@@ -30,7 +36,12 @@ export function registerMeasure(program: Command, io: Io): void {
     .option("--repeat <R>", "run the whole workload R times, each record tagged with its repetition", positiveInt("--repeat"), 1)
     .option("--interleave <A,B>", "alternate each repetition between two memory sizes or two functions, in a seeded random order; records each side to its own file: <out>-1024mb.jsonl and <out>-2048mb.jsonl for --interleave 1024,2048, <out>-<function>.jsonl for two functions")
     .option("--interleave-seed <S>", "the seed of --interleave's order (default 14)", positiveInt("--interleave-seed", 0))
+    .option("--shards <N>", "split an open workload into N shards that together send exactly its schedule, each from its own worker process, merged into one run", positiveInt("--shards", 1, MAX_SHARDS))
+    .option("--generator <local|lambda>", "where --shards run: local (worker processes on this machine; the default) or lambda (not built yet)")
+    .option("--start-margin <duration>", "with --shards: the common start this long after now, for the workers to start and connect (default 2 s + 0.1 s a shard)", durationMs("--start-margin", 100, 600_000))
     .action(async (name: string, o: MeasureOptions, cmd: Command) => {
+      if (o.shards !== undefined) return measureSharded(name, { ...o, shards: o.shards, generator: o.generator ?? "local" } as ShardOptions, io, cmd);
+      if (o.generator !== undefined || o.startMargin !== undefined) throw new UserError(`${o.generator !== undefined ? "--generator" : "--start-margin"} applies to --shards`, 2);
       const n = cmd.getOptionValueSource("n") === "cli" ? o.n : undefined;
       // Each repetition replays the same schedule from its start (a seeded one draws the same times).
       const scheduleFor = () => scheduleOf(o, n, o.cold);
