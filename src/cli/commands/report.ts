@@ -6,6 +6,7 @@ import { loadRuns } from "../../summary/saved-runs";
 import { ReportInputError } from "../../runs/read";
 import { compareInputs } from "../../compare/run";
 import { reportHtml, reportText } from "../../report/html";
+import { isStudyFolder, studyReport } from "../../report/study";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 
@@ -24,6 +25,16 @@ export function registerReport(program: Command, io: Io): void {
       let comparison;
       try {
         const warn = (m: string) => io.err(`lambda-bench: warning: ${m}\n`);
+        // A study's experiment folder (run's --out/<experiment>): its cells and the comparisons it implies.
+        if (inputs.length === 1 && isStudyFolder(inputs[0])) {
+          const study = await studyReport(inputs[0]);
+          io.out(study.text);
+          if (o.html) {
+            loaded = await loadRuns(inputs, { warn });
+            fs.writeFileSync(o.html, await reportHtml(loaded.runs, loaded.sweeps, undefined, study.comparison));
+          }
+          return;
+        }
         loaded = await loadRuns(inputs, { warn });
         // Two or more inputs: each later one against the first, as `compare` does, but only runs of
         // one benchmark against each other (hello against aes says nothing).

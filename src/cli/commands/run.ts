@@ -1,6 +1,7 @@
 // `lambda-bench run [experiments.yaml]` (issue 29): a study file checked against the manifest and
 // planned. `--plan` prints the runs in order and the estimate, and with a study.json in --out what
-// a resume would do; executing the runs comes with the shared run lifecycle.
+// a resume would do. Without it the same text is printed, then the runs are made (cli/study-run.ts),
+// and the study's report follows.
 import type { Command } from "commander";
 import { loadManifest } from "../../manifest/load";
 import { didYouMean } from "../../manifest/issues";
@@ -10,6 +11,8 @@ import { planStudy } from "../../study/plan";
 import { formatPlan } from "../../study/plan-text";
 import { existsUnder, readState, resumeOf } from "../../study/state";
 import { UserError } from "../errors";
+import { runStudy } from "../study-run";
+import { studyReport } from "../study-report";
 import type { Io } from "../io";
 import { nonEmpty, withAwsOptions, type CommonOptions } from "../options";
 import { DEFAULT_MANIFEST } from "../target";
@@ -26,7 +29,7 @@ export function registerRun(program: Command, io: Io): void {
     .option("--out <folder>", "where the run files and study.json go", "runs")
     .option("--fresh", "start again: ignore study.json and discard what is there")
     .option("--plan", "print the runs in order and an estimate of calls, time and cost; invoke nothing")
-    .action((file: string, o: RunCommandOptions) => {
+    .action(async (file: string, o: RunCommandOptions, cmd: Command) => {
       const manifest = loadManifest(o.manifest ?? DEFAULT_MANIFEST, { namePrefix: o.namePrefix });
       let study = loadStudy(file, manifest);
       if (o.only) {
@@ -39,13 +42,16 @@ export function registerRun(program: Command, io: Io): void {
       const plan = planStudy(study);
       const prev = o.fresh ? undefined : readState(o.out);
       const resume = prev ? resumeOf(prev, study, plan, existsUnder(o.out)) : undefined;
-      if (!o.plan) {
-        throw new UserError("run executes studies once the shared run lifecycle lands; for now, --plan prints the runs and the estimate", 2);
-      }
-      io.out(formatPlan(study, plan, estimatePlan(plan, o.region ?? process.env.AWS_REGION ?? "us-east-1"), resume));
+      const est = estimatePlan(plan, o.region ?? process.env.AWS_REGION ?? "us-east-1");
+      io.out(formatPlan(study, plan, est, resume));
       if (resume && resume.conflicts.length > 0) {
         throw new UserError(`${file} changed since ${o.out}/study.json was written, so it cannot resume: ${resume.conflicts.join("; ")}; ` +
           "restore the file, or pass --fresh to start again");
       }
+      if (o.plan) return;
+      // A fresh start (or --fresh): any file already there is not listed, so it is discarded and run again.
+      const steps = resume ?? resumeOf(undefined, study, plan, existsUnder(o.out));
+      await runStudy(study, plan, steps, prev, est, o, io, cmd);
+      io.out(await studyReport(o.out, study.experiments.map((e) => e.name)));
     });
 }
