@@ -35,6 +35,16 @@ export function isStudyFolder(dir: string): boolean {
   return studyCells(dir).length > 0;
 }
 
+/**
+ * The experiment folders `report <input>` shows as studies: the input itself when it is one
+ * (run's --out/<experiment>), or each experiment folder of a study's --out (it holds study.json).
+ */
+export function studyFolders(input: string): string[] {
+  if (isStudyFolder(input)) return [input];
+  if (!fs.existsSync(path.join(input, "study.json"))) return [];
+  return fs.readdirSync(input).sort().map((f) => path.join(input, f)).filter(isStudyFolder);
+}
+
 const byNumber = (a: string, b: string) => (Number(a) - Number(b)) || a.localeCompare(b);
 
 /** The pairs to compare: [baseline cell, other cell, what differs]. */

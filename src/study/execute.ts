@@ -139,7 +139,7 @@ export async function executeStudy(o: ExecuteOptions): Promise<ExecuteResult> {
         writeState(o.outDir, result.state);
         const summary = r.summary.toJson();
         result.ran.push({ step, summary });
-        o.say(`[${index.get(step)}/${total}] ${step.file}: ${summary.invocations} calls, ${summary.errors} errors` +
+        o.say(`[${index.get(step)}/${total}] ${step.file}: ${summary.invocations} calls${summary.warmup ? ` (+${summary.warmup} warm-up)` : ""}, ${summary.errors} errors` +
           `${action === "rerun" ? " (cut short before: discarded and run again)" : ""}`);
       } catch (error) {
         result.failed = { step, error };

@@ -4,15 +4,15 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { loadRuns } from "../../summary/saved-runs";
 import { ReportInputError } from "../../runs/read";
-import { compareInputs } from "../../compare/run";
+import { compareInputs, type CompareResult } from "../../compare/run";
 import { reportHtml, reportText } from "../../report/html";
-import { isStudyFolder, studyReport } from "../../report/study";
+import { studyFolders, studyReport } from "../../report/study";
 import { UserError } from "../errors";
 import type { Io } from "../io";
 
 export function registerReport(program: Command, io: Io): void {
   program.command("report")
-    .description("summarize saved runs (measure --out files, sweep --out folders) and draw them into one HTML file")
+    .description("summarize saved runs (measure --out files, sweep --out folders, a study's run --out folder) and draw them into one HTML file")
     .argument("<runs...>", "run .jsonl files, or folders of them")
     .option("--html <file>", "write a self-contained HTML report (opens offline)")
     .action(async (inputs: string[], o: { html?: string }) => {
@@ -25,13 +25,18 @@ export function registerReport(program: Command, io: Io): void {
       let comparison;
       try {
         const warn = (m: string) => io.err(`lambda-bench: warning: ${m}\n`);
-        // A study's experiment folder (run's --out/<experiment>): its cells and the comparisons it implies.
-        if (inputs.length === 1 && isStudyFolder(inputs[0])) {
-          const study = await studyReport(inputs[0]);
-          io.out(study.text);
+        // A study (run's --out, or one experiment folder of it): its cells and the comparisons it implies.
+        const studies = inputs.length === 1 ? studyFolders(inputs[0]) : [];
+        if (studies.length > 0) {
+          const comparison: CompareResult = { baseline: inputs[0], pairs: [], unmatched: [] };
+          for (const dir of studies) {
+            const study = await studyReport(dir);
+            io.out(study.text);
+            comparison.pairs.push(...study.comparison.pairs);
+          }
           if (o.html) {
             loaded = await loadRuns(inputs, { warn });
-            fs.writeFileSync(o.html, await reportHtml(loaded.runs, loaded.sweeps, undefined, study.comparison));
+            fs.writeFileSync(o.html, await reportHtml(loaded.runs, loaded.sweeps, undefined, comparison));
           }
           return;
         }
