@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compareInputs, type CompareResult } from "../compare/run";
 import { formatMetric } from "../compare/format";
+import { runFiles } from "../runs/read";
 import { loadRun } from "../summary/saved-runs";
 import { textTable } from "../summary/text-table";
 
@@ -42,7 +43,10 @@ export function isStudyFolder(dir: string): boolean {
 export function studyFolders(input: string): string[] {
   if (isStudyFolder(input)) return [input];
   if (!fs.existsSync(path.join(input, "study.json"))) return [];
-  return fs.readdirSync(input).sort().map((f) => path.join(input, f)).filter(isStudyFolder);
+  const studies = fs.readdirSync(input).sort().map((f) => path.join(input, f)).filter(isStudyFolder);
+  // Other runs beside the study (measure --out runs/x.jsonl): the whole folder's report instead.
+  const inStudies = new Set(studies.flatMap((d) => studyCells(d).flatMap((c) => c.reps)));
+  return runFiles([input]).every((f) => inStudies.has(f)) ? studies : [];
 }
 
 const byNumber = (a: string, b: string) => (Number(a) - Number(b)) || a.localeCompare(b);
