@@ -63,4 +63,32 @@ describe("run to the end, and report of a study", function () {
     assert.match(changed.err, /cannot resume: mem\/hello\/256\/closed_n8_c2: no longer in the file \(2 repetitions done\); mem\/hello\/512\/closed_n8_c2: no longer in the file/);
     assert.equal(standin.served(), before);
   });
+
+  it("--only runs some experiments and keeps the others' state; --fresh --only reruns only those", async () => {
+    const text = "experiments:\n  - name: a\n    benchmarks: [hello]\n    workloads: [closed: {n: 3}]\n" +
+      "  - name: b\n    benchmarks: [hello]\n    workloads: [closed: {n: 4}]\n";
+    const dir = folder({ "two.yaml": text });
+    const out = path.join(dir, "runs");
+    const args = ["run", path.join(dir, "two.yaml"), "--out", out, "--manifest", path.join(ROOT, "benchmarks.yaml"), "--endpoint", standin.endpoint, "--region", "us-east-1"];
+    const done = () => JSON.parse(fs.readFileSync(path.join(out, "study.json"), "utf8")).cells.map((c: { id: string; done: number[] }) => `${c.id}:${c.done.join(",")}`).sort();
+    let base = standin.served();
+    assert.equal((await cli([...args, "--only", "a"])).code, 0);
+    assert.equal(standin.served() - base, 3);
+    assert.deepEqual(done(), ["a/hello/default/closed_n3:1"]);
+    base = standin.served();
+    const b = await cli([...args, "--only", "b"]);
+    assert.equal(b.code, 0, b.err);
+    assert.equal(standin.served() - base, 4);
+    assert.deepEqual(done(), ["a/hello/default/closed_n3:1", "b/hello/default/closed_n4:1"]);
+    base = standin.served();
+    const all = await cli(args);
+    assert.equal(all.code, 0, all.err);
+    assert.match(all.out, /\nresume: 2 complete \(skipped\), 0 cut short or missing \(rerun whole\), 0 to run\n/);
+    assert.equal(standin.served(), base, "nothing complete runs again");
+    base = standin.served();
+    const fresh = await cli([...args, "--only", "a", "--fresh"]);
+    assert.equal(fresh.code, 0, fresh.err);
+    assert.equal(standin.served() - base, 3);
+    assert.deepEqual(done(), ["a/hello/default/closed_n3:1", "b/hello/default/closed_n4:1"]);
+  });
 });

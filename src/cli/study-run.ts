@@ -22,13 +22,18 @@ export interface StudyRunOptions extends CommonOptions { out: string }
 
 export interface StudyRunResult { ran: number; skipped: number }
 
-export async function runStudy(study: Study, plan: Plan, resume: Resume, prev: StudyState | undefined, est: Estimate,
-  o: StudyRunOptions, io: Io, cmd: Command): Promise<StudyRunResult> {
+/**
+ * Runs the study. `prev` is study.json's cells of the experiments run (none: a fresh start);
+ * `others` its other experiments' cells (--only), written back unchanged with each update.
+ */
+export async function runStudy(study: Study, plan: Plan, resume: Resume, prev: StudyState | undefined, others: StudyState["cells"],
+  est: Estimate, o: StudyRunOptions, io: Io, cmd: Command): Promise<StudyRunResult> {
   const todo = resume.steps.filter((s) => s.action !== "skip");
   const client = lambdaClient(o);
   const region = await clientRegion(client).catch((err) => { throw new UserError(describeAwsError(err, o)); });
   const benchmarks = new Map<string, StudyBenchmark>();
-  for (const b of new Set(todo.map((s) => s.step.cell.benchmark))) {
+  // Every benchmark of the plan, even with nothing left to run: a killed run may have left its memory changed.
+  for (const b of new Set(plan.cells.map((c) => c.benchmark))) {
     if (benchmarks.has(b.function)) continue;
     const named = { benchmark: b.function, functionName: b.deployedName, entry: b };
     const { target, configuration } = await resolveTarget(client, named, region, o);
@@ -55,7 +60,7 @@ export async function runStudy(study: Study, plan: Plan, resume: Resume, prev: S
   const life = lifecycleOf(io, planned, undefined, []);
   const describe = (err: unknown) => describeAwsError(err, { region, endpoint: o.endpoint });
   const r = await life.run(() => executeStudy({
-    outDir: o.out, resume, state: stateOf(study, plan, prev), benchmarks, life, retry: DEFAULT_RETRY,
+    outDir: o.out, resume, state: stateOf(study, plan, prev), otherCells: others, benchmarks, life, retry: DEFAULT_RETRY,
     plannedCalls: (step) => calls.get(step.cell)!, say: (line) => io.out(`${line}\n`),
   }).catch((err) => {
     if (err instanceof UserError) throw err;

@@ -38,6 +38,8 @@ export interface ExecuteOptions {
   resume: Resume;
   /** The state to start from (stateOf(study, plan, prev)); updated after each completed run. */
   state: StudyState;
+  /** Cells of study.json this run leaves alone (other experiments than --only's), written back with it. */
+  otherCells?: StudyState["cells"];
   /** By the benchmark's manifest name. */
   benchmarks: ReadonlyMap<string, StudyBenchmark>;
   life: RunLifecycle;
@@ -88,15 +90,25 @@ export async function executeStudy(o: ExecuteOptions): Promise<ExecuteResult> {
     originals[fn] = left[fn] ?? found;
   }
   // Sizes a killed run left changed go back first, before anything else is measured or recorded.
+  // One of a benchmark this run does not reach (--only another experiment) stays recorded.
+  const unreached: Originals = {};
   for (const [fn, mb] of Object.entries(left)) {
     const b = [...o.benchmarks.values()].find((x) => x.target.functionName === fn);
-    if (!b || b.configuration?.MemorySize === mb) continue;
+    if (!b) {
+      unreached[fn] = mb;
+      o.say(`${fn}'s memory may still be as a killed run of this study left it (not ${mb} MB): this run does not reach it; ` +
+        "run the whole study to put it back");
+      continue;
+    }
+    if (b.configuration?.MemorySize === mb) continue;
     o.say(`${fn}'s memory is ${b.configuration?.MemorySize} MB, left so by a run of this study that was killed before it could put it back: putting it back to ${mb} MB first`);
     await updateAndWait(b.client, fn, { MemorySize: mb }, o.wait);
     if (b.configuration) b.configuration.MemorySize = mb;
+    b.target.memoryMb = mb;
   }
-  if (Object.keys(left).length > 0 && sized.length === 0) removeOriginals(o.outDir);
-  if (sized.length > 0) writeOriginals(o.outDir, { ...left, ...originals });
+  const settle = () => (Object.keys(unreached).length > 0 ? writeOriginals(o.outDir, unreached) : removeOriginals(o.outDir));
+  if (Object.keys(left).length > 0 && sized.length === 0) settle();
+  if (sized.length > 0) writeOriginals(o.outDir, { ...unreached, ...originals });
 
   const setters = new Map<string, (c: ConfigChange) => Promise<void>>();
   const current = new Map<string, number>(Object.entries(originals));
@@ -117,6 +129,7 @@ export async function executeStudy(o: ExecuteOptions): Promise<ExecuteResult> {
         result.failed = { step, error };
         break;
       }
+      if (o.life.aborted) break;
       if (action === "rerun") discardPartial(o.outDir, step);
       const plan = measurePlanOf(step);
       const workload = plan.schedule?.workload ?? closedWorkload(plan);
@@ -136,7 +149,7 @@ export async function executeStudy(o: ExecuteOptions): Promise<ExecuteResult> {
         // A run stopped part way stays the lifecycle's: its sidecar says how, and a resume redoes it.
         if (o.life.aborted || r.restoreError || !o.life.complete(out)) break;
         result.state = markDone(result.state, step.cell.id, step.rep);
-        writeState(o.outDir, result.state);
+        writeState(o.outDir, { ...result.state, cells: [...result.state.cells, ...(o.otherCells ?? [])] });
         const summary = r.summary.toJson();
         result.ran.push({ step, summary });
         o.say(`[${index.get(step)}/${total}] ${step.file}: ${summary.invocations} calls${summary.warmup ? ` (+${summary.warmup} warm-up)` : ""}, ${summary.errors} errors` +
@@ -171,7 +184,7 @@ export async function executeStudy(o: ExecuteOptions): Promise<ExecuteResult> {
   try {
     await nest(0);
   } finally {
-    if (sized.length > 0 && result.restoreErrors.length === 0) removeOriginals(o.outDir);
+    if (sized.length > 0 && result.restoreErrors.length === 0) settle();
     result.left = todo.length - result.ran.length;
   }
   return result;
