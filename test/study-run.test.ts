@@ -128,9 +128,10 @@ describe("run: a study stopped with SIGINT, killed with SIGKILL, resumed to the 
     const afterKill = standin.served() - base;
     const l2 = lines(out);
     assert.ok(l2.doneRuns > l1.doneRuns, "the resume went on from where the first run stopped");
-    // Calls in flight when the process died were served but never written: at most c = 4.
+    // Calls in flight when the process died were served but never written: at most one run's calls
+    // (the closed loop keeps 4 in flight; the open one at 100/s has all 12 of aes's out at once at 256 MB).
     const lost = afterKill - (l2.kept + l2.partial + l1.partial);
-    assert.ok(lost >= 0 && lost <= 4, `${lost} calls lost with the killed process`);
+    assert.ok(lost >= 0 && lost <= PER_RUN, `${lost} calls lost with the killed process`);
     assert.ok(fs.existsSync(path.join(out, ORIGINALS_FILE)), "a killed run leaves its originals record");
     const leftAt = [await memoryOf("hello"), await memoryOf("aes")];
     assert.ok(leftAt[0] !== 128 || leftAt[1] !== 1024, `SIGKILL left a size changed (${leftAt.join(", ")})`);

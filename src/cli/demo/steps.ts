@@ -30,7 +30,13 @@ const manifestArgs = (ctx: DemoContext) => (ctx.manifest === "benchmarks.yaml" ?
 /** The package's example study, beside its manifest. */
 export const exampleStudy = (ctx: DemoContext) => path.join(path.dirname(ctx.manifest), "examples", "experiment.yaml");
 
-/** The report of every run the demo made. */
+/**
+ * The study's --out: beside the demo's folder, not in it, so the report step's report stays of the
+ * single runs (the study writes its own report.html).
+ */
+export const studyOut = (ctx: DemoContext) => path.join(path.dirname(ctx.outDir), `${path.basename(ctx.outDir)}-study`);
+
+/** The report of every run the demo made (the study's has its own). */
 export const reportFile = (ctx: DemoContext) => path.join(ctx.outDir, "demo-report.html");
 
 export const DEMO_STEPS: readonly DemoStep[] = [
@@ -61,13 +67,13 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   },
   {
     title: "A study as data (examples/experiment.yaml): 2 benchmarks x 2 memory sizes x 2 workloads x 2 repetitions, interleaved, resumable",
-    args: (ctx) => ["run", exampleStudy(ctx), "--out", path.join(ctx.outDir, "study"), "--fresh", ...manifestArgs(ctx)],
+    args: (ctx) => ["run", exampleStudy(ctx), "--out", studyOut(ctx), "--fresh", ...manifestArgs(ctx)],
     calls: true,
     fresh: true,
     shorten: shortenStudy,
   },
   {
-    title: "Every run in one offline HTML report, and every summary on stdout",
+    title: "Every single run above in one offline HTML report, and every summary on stdout (the study wrote its own)",
     args: (ctx) => ["report", ctx.outDir, "--html", reportFile(ctx)],
     shorten: shortenReport,
   },
