@@ -4,11 +4,11 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { loadRuns } from "../../summary/saved-runs";
 import { ReportInputError } from "../../runs/read";
-import { compareInputs, type CompareResult } from "../../compare/run";
+import { compareInputs } from "../../compare/run";
 import { reportHtml, reportText } from "../../report/html";
-import { studyFolders, studyReport } from "../../report/study";
 import { UserError } from "../errors";
 import type { Io } from "../io";
+import { reportStudies } from "../study-report";
 
 export function registerReport(program: Command, io: Io): void {
   program.command("report")
@@ -21,25 +21,12 @@ export function registerReport(program: Command, io: Io): void {
       if (htmlDir && !fs.statSync(htmlDir, { throwIfNoEntry: false })?.isDirectory()) {
         throw new UserError(`cannot write ${o.html}: folder ${htmlDir} does not exist`);
       }
+      // A study (run's --out, or one experiment folder of it): its cells and the comparisons it implies.
+      if (inputs.length === 1 && await reportStudies(inputs[0], o.html, io)) return;
       let loaded;
       let comparison;
       try {
         const warn = (m: string) => io.err(`lambda-bench: warning: ${m}\n`);
-        // A study (run's --out, or one experiment folder of it): its cells and the comparisons it implies.
-        const studies = inputs.length === 1 ? studyFolders(inputs[0]) : [];
-        if (studies.length > 0) {
-          const comparison: CompareResult = { baseline: inputs[0], pairs: [], unmatched: [] };
-          for (const dir of studies) {
-            const study = await studyReport(dir);
-            io.out(study.text);
-            comparison.pairs.push(...study.comparison.pairs);
-          }
-          if (o.html) {
-            loaded = await loadRuns(inputs, { warn });
-            fs.writeFileSync(o.html, await reportHtml(loaded.runs, loaded.sweeps, undefined, comparison));
-          }
-          return;
-        }
         loaded = await loadRuns(inputs, { warn });
         // Two or more inputs: each later one against the first, as `compare` does, but only runs of
         // one benchmark against each other (hello against aes says nothing).
