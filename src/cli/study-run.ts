@@ -73,8 +73,9 @@ export async function runStudy(study: Study, plan: Plan, resume: Resume, prev: S
   }
   if (restored) throw new UserError(restored.slice(2));
   if (life.aborted) {
+    const memory = todo.some((s) => s.step.cell.memory !== undefined) ? "memory put back; " : "";
     throw new UserError(`interrupted: ${r.ran.length} runs done, ${r.left} left (a run cut short is discarded and run again on resume); ` +
-      "memory put back; run the same command again to resume", life.exitCode ?? 130);
+      `${memory}run the same command again to resume`, life.exitCode ?? 130);
   }
   return { ran: r.ran.length, skipped: r.skipped };
 }
