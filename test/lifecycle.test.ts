@@ -77,6 +77,39 @@ describe("run lifecycle", () => {
     assert.equal(host.tick, undefined, "the parent poll is stopped");
   });
 
+  it("complete(): a study's finished repetition keeps 'whole' when a later one is cut short by a signal", async () => {
+    const { life, sinks, host } = setup(null);
+    const dir = workspace();
+    const [first, second] = [path.join(dir, "rep-1.jsonl"), path.join(dir, "rep-2.jsonl")];
+    await life.run(async () => {
+      const a = life.output(first, provenance(), 2);
+      a.record(record);
+      a.record(record);
+      assert.equal(life.complete(a), true);
+      assert.equal(sinks[0].closed, 1);
+      const b = life.output(second, provenance(), 2);
+      b.record(record);
+      host.send("SIGINT");
+    });
+    assert.equal(meta(first).interrupted, null);
+    assert.notEqual(meta(first).endedAt, null);
+    assert.deepEqual(meta(first).calls, { planned: 2, done: 2 });
+    assert.equal(sinks[0].closed, 1, "closed once: the end leaves it alone");
+    assert.deepEqual(meta(second).interrupted, { reason: "signal", detail: "SIGINT" });
+    assert.deepEqual(meta(second).calls, { planned: 2, done: 1 });
+  });
+
+  it("complete() of a file whose write failed says false and leaves it the end's (write-failed)", async () => {
+    const { life, sinks, file } = setup(null);
+    await life.run(async () => {
+      const a = life.output(file, provenance(), 2);
+      a.record(record);
+      sinks[0].fail("ENOSPC");
+      assert.equal(life.complete(a), false);
+    });
+    assert.equal(meta(file).interrupted?.reason, "write-failed");
+  });
+
   for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     it(`${sig} stops the run (the signal aborts), is recorded, and gives exit ${code}`, async () => {
       const { life, file, host } = setup();

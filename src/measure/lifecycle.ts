@@ -99,6 +99,9 @@ export interface Output {
   record(r: InvocationRecord): void;
 }
 
+/** The sidecar of each output, for `complete`. */
+const sidecarOf = new WeakMap<Output, Sidecar>();
+
 export class RunLifecycle {
   private readonly stop = new AbortController();
   private readonly host: Host;
@@ -138,8 +141,8 @@ export class RunLifecycle {
     this.sinks.push(sink);
     sink.signal.addEventListener("abort", () => this.fail("write-failed", `${sink.path}: ${describeCode(sink.error)}`), { once: true });
     let done = 0;
-    this.addSidecar(metaPathFor(file), provenance, planned, () => done);
-    return {
+    const sidecar = this.addSidecar(metaPathFor(file), provenance, planned, () => done);
+    const out: Output = {
       sink,
       record: (r) => {
         done++;
@@ -147,6 +150,28 @@ export class RunLifecycle {
         sink.write(r);
       },
     };
+    sidecarOf.set(out, sidecar);
+    return out;
+  }
+
+  /**
+   * One output of a longer run (a study's repetition) ran whole: its file is closed and its sidecar
+   * written with its end time and not interrupted, and the run's end leaves both alone. Returns
+   * false when the file could not be written whole (the sink's error): then it stays the end's.
+   */
+  complete(out: Output): boolean {
+    out.sink.close();
+    if (out.sink.error) return false;
+    const s = sidecarOf.get(out);
+    if (s) {
+      this.sidecars.splice(this.sidecars.indexOf(s), 1);
+      s.provenance.endedAt = new Date().toISOString();
+      s.provenance.interrupted = null;
+      s.provenance.calls = { planned: s.planned, done: s.done() };
+      writeProvenance(s.path, s.provenance);
+    }
+    this.sinks.splice(this.sinks.indexOf(out.sink), 1);
+    return true;
   }
 
   /** A sidecar with no run file of its own (a sweep folder's meta.json): it counts every call. */
@@ -154,10 +179,11 @@ export class RunLifecycle {
     this.addSidecar(file, provenance, planned, () => this.done);
   }
 
-  private addSidecar(file: string, provenance: Provenance, planned: number | null, done: () => number): void {
+  private addSidecar(file: string, provenance: Provenance, planned: number | null, done: () => number): Sidecar {
     const s: Sidecar = { path: file, provenance, planned, done };
     this.sidecars.push(s);
     this.write(s, { reason: "signal", detail: "the run did not record its end: it was killed (SIGKILL, a crash, a power cut)" });
+    return s;
   }
 
   /** A record with no run file (no --out), or the count and progress of one that has. */

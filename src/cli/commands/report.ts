@@ -10,13 +10,14 @@ import type { InvocationRecord } from "../../runs/record";
 import { reportHtml, reportText } from "../../report/html";
 import { UserError } from "../errors";
 import type { Io } from "../io";
+import { reportStudies } from "../study-report";
 
 /** What `report` compares when given two or more inputs. */
 const REPORT_METRICS: readonly CompareMetric[] = ["duration", "client"];
 
 export function registerReport(program: Command, io: Io): void {
   program.command("report")
-    .description("summarize saved runs (measure --out files, sweep --out folders) and draw them into one HTML file")
+    .description("summarize saved runs (measure --out files, sweep --out folders, a study's run --out folder) and draw them into one HTML file")
     .argument("<runs...>", "run .jsonl files, or folders of them")
     .option("--html <file>", "write a self-contained HTML report (opens offline)")
     .action(async (inputs: string[], o: { html?: string }) => {
@@ -25,6 +26,8 @@ export function registerReport(program: Command, io: Io): void {
       if (htmlDir && !fs.statSync(htmlDir, { throwIfNoEntry: false })?.isDirectory()) {
         throw new UserError(`cannot write ${o.html}: folder ${htmlDir} does not exist`);
       }
+      // A study (run's --out, or one experiment folder of it): its cells and the comparisons it implies.
+      if (inputs.length === 1 && await reportStudies(inputs[0], o.html, io)) return;
       let loaded;
       let comparison;
       try {

@@ -52,7 +52,7 @@ export async function demo(run: Run, io: Io, o: { outDir: string; steps?: readon
       io.out(`\n[${i + 1}/${steps.length}] ${step.title}\n$ lambda-bench ${args.join(" ")}\n`);
       let out = "";
       // The out-dir is the demo's own: a second demo replaces its runs (--force, not shown).
-      const code = await run([...args, ...(step.calls ? ["--endpoint", ctx.endpoint, "--region", "us-east-1", "--force"] : [])], {
+      const code = await run([...args, ...(step.calls ? ["--endpoint", ctx.endpoint, "--region", "us-east-1", ...(step.fresh ? [] : ["--force"])] : [])], {
         out: (s) => { out += s; },
         err: io.err,
         errStream: io.errStream,

@@ -18,6 +18,8 @@ export interface DemoStep {
   args: (ctx: DemoContext) => string[];
   /** Arguments added but not shown: where the stand-in is. */
   calls?: boolean;
+  /** The step starts afresh itself (`run --fresh`, shown): no hidden --force. */
+  fresh?: boolean;
   /** Shortens the command's output for the demo (the full output is the command's own). */
   shorten?: (out: string) => string;
 }
@@ -25,7 +27,16 @@ export interface DemoStep {
 /** `--manifest F` unless it is the default one (./benchmarks.yaml), as a user would type it. */
 const manifestArgs = (ctx: DemoContext) => (ctx.manifest === "benchmarks.yaml" ? [] : ["--manifest", ctx.manifest]);
 
-/** The report of every run the demo made. */
+/** The package's example study, beside its manifest. */
+export const exampleStudy = (ctx: DemoContext) => path.join(path.dirname(ctx.manifest), "examples", "experiment.yaml");
+
+/**
+ * The study's --out: beside the demo's folder, not in it, so the report step's report stays of the
+ * single runs (the study writes its own report.html).
+ */
+export const studyOut = (ctx: DemoContext) => path.join(path.dirname(ctx.outDir), `${path.basename(ctx.outDir)}-study`);
+
+/** The report of every run the demo made (the study's has its own). */
 export const reportFile = (ctx: DemoContext) => path.join(ctx.outDir, "demo-report.html");
 
 export const DEMO_STEPS: readonly DemoStep[] = [
@@ -55,7 +66,14 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     calls: true,
   },
   {
-    title: "Every run in one offline HTML report, and every summary on stdout",
+    title: "A study as data (examples/experiment.yaml): 2 benchmarks x 2 memory sizes x 2 workloads x 2 repetitions, interleaved, resumable",
+    args: (ctx) => ["run", exampleStudy(ctx), "--out", studyOut(ctx), "--fresh", ...manifestArgs(ctx)],
+    calls: true,
+    fresh: true,
+    shorten: shortenStudy,
+  },
+  {
+    title: "Every single run above in one offline HTML report, and every summary on stdout (the study wrote its own)",
     args: (ctx) => ["report", ctx.outDir, "--html", reportFile(ctx)],
     shorten: shortenReport,
   },
@@ -77,4 +95,15 @@ export function shortenReport(out: string): string {
   const heads = out.split("\n").filter((l) => l.startsWith("== "));
   const sweeps = heads.filter((h) => h.startsWith("== sweep:")).length;
   return `(${heads.length - sweeps} run summaries and ${sweeps} sweep table${sweeps === 1 ? "" : "s"}, as above, left out here)\n`;
+}
+
+/** The study's plan head, its last run's progress line, and its per-cell table (the comparisons left out). */
+export function shortenStudy(out: string): string {
+  const lines = out.trimEnd().split("\n");
+  const runs = lines.filter((l) => /^\[\d+\/\d+\] /.test(l));
+  const table = lines.findIndex((l) => l.startsWith("== study:"));
+  const end = lines.findIndex((l, i) => i > table && l.startsWith("-- "));
+  const comparisons = lines.filter((l) => l.startsWith("-- ")).length;
+  return [...lines.slice(0, 2), `... ${runs.length} runs, the last: ${runs.at(-1) ?? "none"}`, ...lines.slice(table, end < 0 ? undefined : end),
+    `(${comparisons} comparisons, each memory size and each benchmark against the first, left out here)`, lines.at(-1) ?? "", ""].join("\n");
 }
