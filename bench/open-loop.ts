@@ -20,6 +20,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Pool } from "undici";
+import { child } from "./child";
 import { serve } from "./server";
 import { verdict } from "./verdict";
 import { runWrk2, wrk2Binary } from "./wrk2";
@@ -127,18 +128,6 @@ async function open(endpoint: string, rate: number, seconds: number): Promise<vo
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-function child<T>(args: string[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [__filename, ...args], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_REGION: "us-east-1" },
-    });
-    let out = "";
-    c.stdout.on("data", (d) => { out += d; });
-    c.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as T) : reject(new Error(`${args[0]} exited ${code}`))));
-  });
-}
-
 const f = (x: number | null, d = 2) => (x === null ? "-" : x.toFixed(d));
 
 async function main(): Promise<void> {
@@ -147,7 +136,7 @@ async function main(): Promise<void> {
   const endpoint = `http://127.0.0.1:${port}`;
   const short = Math.max(1, SECONDS / 5);
   try {
-    const limit = await child<{ perSecond: number; cpuUsPerCall: number }>(["bare", endpoint, String(Math.min(SECONDS, 5))]);
+    const limit = await child<{ perSecond: number; cpuUsPerCall: number }>(__filename, ["bare", endpoint, String(Math.min(SECONDS, 5))]);
     const held = Math.min(10_000, 0.8 * limit.perSecond);
     console.log(`open loop, ${SECONDS} s a rate, defaults but --max-in-flight ${CONNECTIONS} (no --warmup), loopback server in its own process, ` +
       "every record written to a file");
@@ -157,11 +146,11 @@ async function main(): Promise<void> {
       "CPU µs/call  bare on a 1 ms tick  RSS MB");
     const results: (RateFigures & { cpuUsPerCall: number; tickCpuUsPerCall: number })[] = [];
     for (const rate of RATES) {
-      const r = await child<RateFigures>(["open", endpoint, String(rate), String(SECONDS)]);
-      const base = await child<RateFigures>(["open", endpoint, String(rate), String(short)]);
+      const r = await child<RateFigures>(__filename, ["open", endpoint, String(rate), String(SECONDS)]);
+      const base = await child<RateFigures>(__filename, ["open", endpoint, String(rate), String(short)]);
       // Marginal CPU a call: the long run's less the short one's, over the calls between them.
       const cpuUsPerCall = (r.cpuUs - base.cpuUs) / Math.max(1, r.calls - base.calls);
-      const tick = await child<{ cpuUsPerCall: number }>(["paced", endpoint, String(rate), String(Math.min(SECONDS, 5))]);
+      const tick = await child<{ cpuUsPerCall: number }>(__filename, ["paced", endpoint, String(rate), String(Math.min(SECONDS, 5))]);
       results.push({ ...r, cpuUsPerCall, tickCpuUsPerCall: tick.cpuUsPerCall });
       console.log(`${String(rate).padStart(8)}  ${f(r.achieved, 1).padStart(10)}  ${f(r.lagP50, 3).padStart(10)}  ${f(r.lagP99, 3).padStart(10)}  ` +
         `${f(r.lagMax, 1).padStart(10)}  ${String(r.dropped).padStart(7)}  ${String(r.maxInFlight ?? "-").padStart(9)}  ${String(r.connections ?? "-").padStart(10)}  ` +

@@ -19,6 +19,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { child } from "./child";
 import { serve } from "./server";
 import { verdict } from "./verdict";
 
@@ -54,18 +55,6 @@ async function one(endpoint: string, shards: number, rate: number, seconds: numb
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-function child<T>(args: string[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [__filename, ...args], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_REGION: "us-east-1" },
-    });
-    let out = "";
-    c.stdout.on("data", (d) => { out += d; });
-    c.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as T) : reject(new Error(`${args[0]} exited ${code}`))));
-  });
-}
-
 const f = (x: number | null, d = 2) => (x === null ? "-" : x.toFixed(d));
 const held = (r: RunFigures) => r.achieved !== null && r.achieved / r.target >= 0.99 && (r.lagP99 ?? Infinity) <= 2 && r.dropped === 0;
 
@@ -78,7 +67,7 @@ async function capacity(endpoint: string, shards: number): Promise<{ held: numbe
   let best: RunFigures | undefined;
   let kept: RunFigures | undefined;
   for (const rate of LADDER) {
-    const r = await child<RunFigures>(["one", endpoint, String(shards), String(rate), String(SECONDS)]);
+    const r = await child<RunFigures>(__filename, ["one", endpoint, String(shards), String(rate), String(SECONDS)]);
     const keeps = r.achieved !== null && r.achieved / r.target >= 0.99 && r.dropped === 0;
     console.log(`${String(shards).padStart(6)}  ${String(rate).padStart(8)}  ${f(r.achieved, 1).padStart(10)}  ${f(r.lagP99, 3).padStart(10)}  ` +
       `${String(r.dropped).padStart(7)}  ${held(r) ? "held" : keeps ? "rate kept, lag over 2 ms" : "NOT kept"}`);
@@ -88,7 +77,7 @@ async function capacity(endpoint: string, shards: number): Promise<{ held: numbe
   }
   const at = best ?? kept;
   if (!at) return { held: 0, kept: 0, cpuUsPerCall: null, at: null };
-  const short = await child<RunFigures>(["one", endpoint, String(shards), String(at.target), String(Math.max(1, SECONDS / 5))]);
+  const short = await child<RunFigures>(__filename, ["one", endpoint, String(shards), String(at.target), String(Math.max(1, SECONDS / 5))]);
   return { held: best?.target ?? 0, kept: kept!.target, at: at.target, cpuUsPerCall: (at.childCpuUs - short.childCpuUs) / Math.max(1, at.calls - short.calls) };
 }
 

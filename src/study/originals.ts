@@ -5,6 +5,7 @@
 // sizes, not the ones it finds, as the originals to restore at its end.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readJsonIfThere, writeJsonAtomically } from "./json-file";
 
 export const ORIGINALS_FILE = "memory-originals.json";
 
@@ -13,25 +14,15 @@ export type Originals = Record<string, number>;
 
 export function readOriginals(outDir: string): Originals | undefined {
   const file = path.join(outDir, ORIGINALS_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-  const o = JSON.parse(text) as { memoryMb?: Originals };
+  const o = readJsonIfThere(file) as { memoryMb?: Originals } | undefined;
+  if (o === undefined) return undefined;
   if (!o || typeof o.memoryMb !== "object") throw new Error(`${file} is not a lambda-bench memory record`);
   return o.memoryMb;
 }
 
 /** Written atomically (a temporary file, then a rename). */
 export function writeOriginals(outDir: string, memoryMb: Originals): void {
-  fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, ORIGINALS_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify({ memoryMb }, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  writeJsonAtomically(path.join(outDir, ORIGINALS_FILE), { memoryMb });
 }
 
 export function removeOriginals(outDir: string): void {

@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readJsonIfThere, writeJsonAtomically } from "./json-file";
 import { metaPathFor } from "../runs/provenance";
 import type { Study } from "./load";
 import type { Cell, Plan, Step } from "./plan";
@@ -148,25 +149,15 @@ export function resumeOf(prev: StudyState | undefined, study: Study, plan: Plan,
 /** The state in `outDir`, or undefined when there is none; throws on a file that is not one. */
 export function readState(outDir: string): StudyState | undefined {
   const file = path.join(outDir, STATE_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-  const state = JSON.parse(text) as StudyState;
+  const state = readJsonIfThere(file) as StudyState | undefined;
+  if (state === undefined) return undefined;
   if (state?.version !== 1 || !Array.isArray(state.cells)) throw new Error(`${file} is not a lambda-bench study state (version 1)`);
   return state;
 }
 
 /** Writes the state atomically: a temporary file beside it, then a rename over the old one. */
 export function writeState(outDir: string, state: StudyState): void {
-  fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, STATE_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  writeJsonAtomically(path.join(outDir, STATE_FILE), state);
 }
 
 /** Removes a cut-short repetition's run file and its provenance, so it reruns whole. */
