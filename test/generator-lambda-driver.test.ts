@@ -181,8 +181,9 @@ describe("the Lambda driver's handler (stand-in for Lambda, moto for S3)", funct
     assert.equal(w.clock.lastSendMs, START + 500);
   });
 
-  it("refuses, with one line and before any call or write, a spec key outside its run, a run id that is not one, and a spec of another run", async () => {
+  it("refuses, with one line and before any call or write, a spec key outside its run, a run id that is not one, a spec of another run, a function that is not there", async () => {
     const specs = await upload("mine", plan, 1);
+    await put(specKey("nofn", 0), JSON.stringify({ ...specs[0], runId: "nofn", out: { kind: "s3", prefix: "runs/nofn/shard-0/" }, target: { function: "nope", qualifier: null } }));
     const item = firstItems("mine", 1, START, 2000, 1000)[0];
     await put(specKey("theirs", 0), JSON.stringify({ ...specs[0], runId: "other", out: { kind: "s3", prefix: "runs/other/shard-0/" } }));
     const cases: [MapItem, RegExp][] = [
@@ -190,6 +191,7 @@ describe("the Lambda driver's handler (stand-in for Lambda, moto for S3)", funct
       [{ ...item, runId: "..", specKey: "runs/../shard-0/spec.json" }, /^run id "\.\.": 1 to 64 letters/],
       [{ ...item, runId: "theirs", specKey: specKey("theirs", 0) }, /^s3:\/\/lb-generator\/runs\/theirs\/shard-0\/spec.json: the spec is run other shard 0, not the item's run theirs shard 0$/],
       [{ ...item, window: "0" } as unknown as MapItem, /^the event is not a Map item: window: /],
+      [{ ...item, runId: "nofn", specKey: specKey("nofn", 0) }, /^shard 0: function nope not found at Lambda in us-east-1/],
     ];
     for (const [bad, message] of cases) {
       const r = await invoke(bad, START - 1_000);
@@ -200,5 +202,6 @@ describe("the Lambda driver's handler (stand-in for Lambda, moto for S3)", funct
     }
     assert.deepEqual(await keys("runs/theirs/"), [specKey("theirs", 0)]);
     assert.deepEqual(await keys("runs/mine/"), [specKey("mine", 0)]);
+    assert.deepEqual(await keys("runs/nofn/"), [specKey("nofn", 0)]);
   });
 });

@@ -23,20 +23,21 @@ export function makeHandler(deps: WindowDeps | (() => WindowDeps)): (event: MapI
   };
 }
 
-/** WindowDeps from Lambda's environment: the bucket variable, AWS_REGION, the function's memory. */
+/** WindowDeps from Lambda's environment: the bucket variable, AWS_REGION, the function's memory (Lambda sets both). */
 export function fromEnvironment(env: NodeJS.ProcessEnv = process.env): WindowDeps {
   const bucket = env[DRIVER_BUCKET_ENV];
   if (!bucket) throw new Error(`${DRIVER_BUCKET_ENV} is not set: the driver writes only to its stack's bucket`);
   const region = env.AWS_REGION;
   if (!region) throw new Error("AWS_REGION is not set: the driver invokes only its own region's Lambda");
+  const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  if (!Number.isInteger(memoryMb) || memoryMb <= 0) throw new Error("AWS_LAMBDA_FUNCTION_MEMORY_SIZE is not set: the driver runs on Lambda");
   return {
-    bucket, region,
+    bucket, region, memoryMb,
     // The SDK's retries (standard mode), a few more than its default 3: a part is the window's data.
     s3: new S3Client({ region, maxAttempts: 6 }),
     clock: new RealClock(),
     wallNow: Date.now,
     version,
-    memoryMb: Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) || 0,
   };
 }
 

@@ -15,7 +15,7 @@ import type { Clock } from "../workload/clock";
 import { windowed } from "../workload/window";
 import { driveShard, type DriverEnv } from "./drive";
 import { driverTarget } from "./driver-target";
-import { clockKey, endKey, LAMBDA_MAX_MS, MapItem, nextItem, partKey, payloadKey, specKey, WRITE_RESERVE_MS, type WindowEnd } from "./objects";
+import { clockKey, endKey, LAMBDA_MAX_MS, MapItem, nextItem, partKey, payloadKey, specKey, WRITE_RESERVE_MS, WindowEnd } from "./objects";
 import { PartSink } from "./part-sink";
 import { DriverRefusal, RunBucket } from "./run-bucket";
 import { firstIssue, parseShardSpec, shardScheduleOf, ShardSpecError, type ShardSpec } from "./spec";
@@ -129,10 +129,10 @@ export async function runWindow(event: unknown, context: DriverContext, deps: Wi
   if (driven.fatal) fatal ??= driven.fatal;
   if (written.error) fatal ??= `S3 upload failed: ${written.error}`;
   await bucket.putJson(clockKey(item.runId, item.shard, item.window), ShardClock.parse(driven.clock));
-  const end: WindowEnd = {
+  const end: WindowEnd = WindowEnd.parse({
     shard: item.shard, window: item.window, parts: written.parts, records: written.records,
     ...(fatal ? { fatal } : {}), version: deps.version, memoryMb: deps.memoryMb,
-  };
+  });
   await bucket.putJson(endKey(item.runId, item.shard, item.window), end);
   return nextItem(item, spec.startAtMs);
 }
