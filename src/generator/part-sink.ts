@@ -1,5 +1,5 @@
 // The Lambda driver's records on their way to S3 (issue 28): each record becomes a JSONL line in
-// memory, never /tmp (an 840 s window at 2,000 calls a second is ~500 MB of JSONL; /tmp is 512 MB
+// memory (encoded straight into the part's buffer), never /tmp (an 840 s window at 2,000 calls a second is ~500 MB of JSONL; /tmp is 512 MB
 // by default, and memory is what the driver is sized by anyway); a part is sealed when it holds
 // `maxBytes` (default 8 MB: a PutObject of a few hundred ms, not a multipart upload) or its first
 // line is `maxAgeMs` old (default 30 s: a crashed invocation loses at most that much), and sealed
@@ -13,7 +13,7 @@ import type { Clock } from "../workload/clock";
 export type PutPart = (part: number, body: Buffer) => Promise<void>;
 
 export interface PartSinkOptions {
-  /** Seal a part once its lines hold this many bytes (UTF-16 units: the records are ASCII). */
+  /** Seal a part once its lines hold this many bytes (UTF-8). */
   maxBytes?: number;
   /** Seal a part once its first line is this old (on `clock`). */
   maxAgeMs?: number;
@@ -34,8 +34,10 @@ export interface PartsWritten {
 }
 
 export class PartSink {
-  private lines: string[] = [];
-  private bytes = 0;
+  /** The current part's lines, UTF-8, encoded in place (no joined string, no copy at the seal). */
+  private buffer: Buffer | undefined;
+  private used = 0;
+  private lines = 0;
   private ageTimer: unknown;
   private readonly queue: { part: number; body: Buffer; records: number }[] = [];
   private sealed = 0;
@@ -57,23 +59,30 @@ export class PartSink {
   /** Adds one record (a line of the current part). */
   write(record: unknown): void {
     if (this.written.error !== undefined) return;
-    const line = JSON.stringify(record);
-    this.lines.push(line);
-    this.bytes += line.length + 1;
-    if (this.lines.length === 1) this.ageTimer = this.opts.clock.at(this.opts.clock.now() + this.maxAgeMs, this.sealByAge);
-    if (this.bytes >= this.maxBytes) this.seal();
+    const json = JSON.stringify(record);
+    // A UTF-16 unit is at most 3 bytes of UTF-8; with the newline, the line fits in `need`.
+    const need = 3 * json.length + 1;
+    if (this.buffer === undefined) this.buffer = Buffer.allocUnsafe(this.maxBytes + Math.max(need, 64 * 1024));
+    else if (this.used + need > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(2 * (this.used + need));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
+    this.used += this.buffer.write(json, this.used, "utf8");
+    this.buffer[this.used++] = 10;
+    if (++this.lines === 1) this.ageTimer = this.opts.clock.at(this.opts.clock.now() + this.maxAgeMs, this.sealByAge);
+    if (this.used >= this.maxBytes) this.seal();
   }
 
   /** Puts the current part (if it holds a line) in the upload queue. */
   seal(): void {
     if (this.ageTimer !== undefined) this.opts.clock.cancel(this.ageTimer);
     this.ageTimer = undefined;
-    if (this.lines.length === 0 || this.written.error !== undefined) return;
-    this.lines.push("");
-    const body = Buffer.from(this.lines.join("\n"));
-    this.queue.push({ part: this.sealed++, body, records: this.lines.length - 1 });
-    this.lines = [];
-    this.bytes = 0;
+    if (this.lines === 0 || this.written.error !== undefined) return;
+    this.queue.push({ part: this.sealed++, body: this.buffer!.subarray(0, this.used), records: this.lines });
+    this.buffer = undefined;
+    this.used = 0;
+    this.lines = 0;
     this.pump();
   }
 
