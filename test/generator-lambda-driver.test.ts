@@ -181,6 +181,29 @@ describe("the Lambda driver's handler (stand-in for Lambda, moto for S3)", funct
     assert.equal(w.clock.lastSendMs, START + 500);
   });
 
+  it("a part S3 will not take ends the window with fatal: sending stops, the parts before it stay, clock and end are written", async () => {
+    await upload("s3fails", plan, 1);
+    const item = firstItems("s3fails", 1, START, 2000, 1000)[0];
+    // S3 as the driver sees it: part 1 of every window fails (after the SDK's retries, as far as the driver knows).
+    const failing = {
+      send: (cmd: unknown) => cmd instanceof PutObjectCommand && /-p1\.jsonl$/.test(cmd.input.Key ?? "")
+        ? Promise.reject(Object.assign(new Error("We encountered an internal error. Please try again."), { name: "InternalError" }))
+        : s3.send(cmd as PutObjectCommand),
+    } as unknown as S3Client;
+    const r = await invoke(item, START - 1_000, { s3: failing, partMaxBytes: 4096 });
+    assert.ok("ok" in r, "err" in r ? r.err.message : "");
+    const w = await records("s3fails", 0, 0);
+    assert.equal(w.end.fatal, "S3 upload failed: part 1: s3://lb-generator/runs/s3fails/shard-0/w0-p1.jsonl: InternalError: We encountered an internal error. Please try again.");
+    assert.equal(w.end.parts, 1);
+    assert.equal(w.end.records, w.recs.length);
+    assert.ok(w.recs.length > 0 && r.served.length >= w.recs.length);
+    // Sending stopped soon after the failure, far short of the window's 100 calls.
+    assert.ok(r.served.length < 50, `${r.served.length} calls served`);
+    assert.deepEqual(await keys("runs/s3fails/"), [
+      "runs/s3fails/shard-0/spec.json", "runs/s3fails/shard-0/w0-p0.jsonl", "runs/s3fails/shard-0/w0.clock.json", "runs/s3fails/shard-0/w0.end.json",
+    ]);
+  });
+
   it("refuses, with one line and before any call or write, a spec key outside its run, a run id that is not one, a spec of another run, a function that is not there", async () => {
     const specs = await upload("mine", plan, 1);
     await put(specKey("nofn", 0), JSON.stringify({ ...specs[0], runId: "nofn", out: { kind: "s3", prefix: "runs/nofn/shard-0/" }, target: { function: "nope", qualifier: null } }));

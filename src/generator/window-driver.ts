@@ -7,7 +7,8 @@
 // Time: the invocation ends at now + context.getRemainingTimeInMillis(). A call may take at most
 // min(the function's timeout + 10 s, what is left after the window less WRITE_RESERVE_MS); if the
 // invocation would end before the window does, sending stops early enough for the calls in flight
-// to end, and the window ends with `fatal` (what was recorded is kept).
+// to end, and the window ends with `fatal` (what was recorded is kept). An S3 part that fails
+// after the SDK's retries stops sending too (fatal); the parts before it stay.
 import type { S3Client } from "@aws-sdk/client-s3";
 import { lambdaClient } from "../aws/lambda";
 import { DEFAULT_RETRY, type RetryPolicy } from "../measure/invoke";
@@ -118,21 +119,28 @@ export async function runWindow(event: unknown, context: DriverContext, deps: Wi
       `out of time: the invocation ends ${Math.round(windowEndMs + WRITE_RESERVE_MS + timeoutMs - deadlineMs)} ms too early for its window; stopped sending at ${Math.round(stopSendingMs - spec.startAtMs)} ms of the schedule`))
     : undefined;
   const env: DriverEnv = { aws, target, timeoutMs, retries: (deps.retry ?? DEFAULT_RETRY).retries };
-  let driven;
+  let driven: Awaited<ReturnType<typeof driveShard>> | undefined;
+  let failure: unknown;
   try {
     driven = await driveShard(spec, env, payload, windowed(shardScheduleOf(spec), fromMs, toMs), (r) => sink.write(r),
       { signal: stop.signal, clock: deps.clock, wallNow: deps.wallNow, retry: deps.retry }, fromMs);
+  } catch (err) {
+    // Not an invoke error (those are `fatal`): a bug or the runtime. What was recorded is still
+    // uploaded and the end written with it; then the invocation fails (the Map child with it).
+    failure = err;
+    fail(`the driver failed: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`);
   } finally {
     if (clockAtStop !== undefined) deps.clock.cancel(clockAtStop);
   }
   const written = await sink.close();
-  if (driven.fatal) fatal ??= driven.fatal;
+  if (driven?.fatal) fatal ??= driven.fatal;
   if (written.error) fatal ??= `S3 upload failed: ${written.error}`;
-  await bucket.putJson(clockKey(item.runId, item.shard, item.window), ShardClock.parse(driven.clock));
+  if (driven) await bucket.putJson(clockKey(item.runId, item.shard, item.window), ShardClock.parse(driven.clock));
   const end: WindowEnd = WindowEnd.parse({
     shard: item.shard, window: item.window, parts: written.parts, records: written.records,
     ...(fatal ? { fatal } : {}), version: deps.version, memoryMb: deps.memoryMb,
   });
   await bucket.putJson(endKey(item.runId, item.shard, item.window), end);
+  if (failure !== undefined) throw failure;
   return nextItem(item, spec.startAtMs);
 }
