@@ -73,5 +73,5 @@ export async function getText(s3: S3Client, key: string): Promise<string> {
 }
 
 export async function putText(s3: S3Client, key: string, body: string): Promise<void> {
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body), ContentLength: Buffer.byteLength(body) }));
 }

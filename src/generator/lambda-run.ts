@@ -26,7 +26,9 @@ export interface Requests { put: number; get: number; list: number }
 export async function uploadRun(c: GeneratorClients, bucket: string, specs: readonly ShardSpec[], items: readonly MapItem[],
   payload: { key: string; bytes: Uint8Array } | undefined, requests: Requests): Promise<void> {
   const put = async (Key: string, Body: string | Uint8Array) => {
-    await c.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
+    // A length given: the SDK warns of "a Stream of unknown length" on stderr without one.
+    const bytes = typeof Body === "string" ? Buffer.from(Body) : Body;
+    await c.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: bytes, ContentLength: bytes.byteLength }));
     requests.put++;
   };
   if (payload) await put(payload.key, payload.bytes);
