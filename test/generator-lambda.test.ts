@@ -158,6 +158,12 @@ describe("measure --shards --generator lambda (moto's Step Functions and S3, the
       standin.server.control = control;
     }
     assert.deepEqual(await listKeys(s3), []);
+    // The stack's own generator.maxShards (its tag) comes before the manifest's fallback.
+    await resetMoto(moto.endpoint);
+    await deployGenerator(moto.endpoint, { maxShards: 2 });
+    const tagged = await cli(args("--shards", "3", "--rate", "30", "--duration", "2s"));
+    assert.equal(tagged.code, 2);
+    assert.match(tagged.err, /--shards 3 is more than the generator's 2 \(the stack's generator.maxShards \(tag lambda-bench:max-shards\)\)/);
     const short = await cli(args("--shards", "3", "--rate", "30", "--duration", "2s", "--start-margin", "20s"));
     assert.equal(short.code, 2);
     assert.match(short.err, /--start-margin 20000 ms is too short for --generator lambda: at least 35000 ms/);
@@ -176,6 +182,12 @@ describe("measure --shards --generator lambda (moto's Step Functions and S3, the
     const r = await run.exited;
     assert.equal(r.code, 130, r.err);
     assert.match(r.err, /interrupted: 60 invocations completed, all in /);
+    // The stop object for drivers still running, then the wait for their window's ends (all written here).
+    assert.match(r.err, /stopped the execution; waiting for the drivers of window 0 to write their last records/);
+    assert.doesNotMatch(r.err, /wrote no end/);
+    const stop = (await listKeys(s3)).filter((k) => k.endsWith("/stop.json"));
+    assert.equal(stop.length, 1);
+    assert.ok(JSON.parse(await getText(s3, stop[0])).stoppedAtMs > 0);
     const ex = await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
     assert.equal(ex.status, "ABORTED");
     assert.equal(lines(out).length, written.flat().length);

@@ -33,8 +33,8 @@ export async function queueDriverAnswers(endpoint: string, answers: readonly unk
 
 export interface Deployed { stateMachineArn: string; driverArn: string }
 
-/** Deploys the generator (without a `tags` it is untagged; `name` overrides the stack's name). */
-export async function deployGenerator(endpoint: string, opts: { memoryMb?: number; windowSeconds?: number; name?: string } = {}): Promise<Deployed> {
+/** Deploys the generator, tagged as the stack tags it (maxShards only when given). */
+export async function deployGenerator(endpoint: string, opts: { memoryMb?: number; windowSeconds?: number; name?: string; maxShards?: number } = {}): Promise<Deployed> {
   const cfg = motoConfig(endpoint);
   const iam = new IAMClient(cfg);
   const lambda = new LambdaClient(cfg);
@@ -49,6 +49,7 @@ export async function deployGenerator(endpoint: string, opts: { memoryMb?: numbe
     const tags = {
       bucket: BUCKET, driver: fn.FunctionArn!, driverMemory: String(opts.memoryMb ?? 1769), driverArchitecture: "x86_64",
       windowSeconds: String(opts.windowSeconds ?? 840), version: "0.0.0-test",
+      ...(opts.maxShards !== undefined ? { maxShards: String(opts.maxShards) } : {}),
     };
     const sm = await sfn.send(new CreateStateMachineCommand({
       name: opts.name ?? stateMachineName(""), roleArn: role.Role!.Arn!,

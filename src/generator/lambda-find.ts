@@ -12,6 +12,7 @@ import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { applyCredentialAliases, EMULATOR_REGION } from "../aws/lambda";
 import { callerIdentity } from "../aws/sts";
 import { GENERATOR_TAGS, stateMachineName, WINDOW_MAX_MS } from "./objects";
+import { MAX_SHARDS } from "../workload/segments";
 
 export interface GeneratorAws {
   region?: string;
@@ -62,6 +63,8 @@ export interface Generator {
   architecture: string;
   windowMs: number;
   version: string;
+  /** The stack's generator.maxShards (its tag), when the stack tags it. */
+  maxShards: number | null;
 }
 
 /** A generator that cannot be used: one line. */
@@ -109,5 +112,6 @@ export async function findGenerator(clients: GeneratorClients, o: GeneratorAws, 
     region, stateMachineArn: arn, bucket: tag("bucket"), driver: tag("driver"),
     memoryMb: number("driverMemory", 10_240), architecture: tag("driverArchitecture"),
     windowMs: number("windowSeconds", WINDOW_MAX_MS / 1000) * 1000, version: tag("version"),
+    maxShards: tags[GENERATOR_TAGS.maxShards] ? number("maxShards", MAX_SHARDS) : null,
   };
 }

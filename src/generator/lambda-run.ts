@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { GeneratorClients } from "./lambda-find";
-import { itemsKey, OBJECT_KEY, WindowEnd, type MapItem } from "./objects";
+import { itemsKey, OBJECT_KEY, stopKey, WindowEnd, type MapItem } from "./objects";
 import { runPrefix, type ShardSpec } from "./spec";
 import type { ShardFiles } from "./merge";
 import type { ExecutionInput } from "./state-machine";
@@ -43,8 +43,38 @@ export async function startRun(c: GeneratorClients, stateMachineArn: string, run
   return out.executionArn!;
 }
 
-export async function stopRun(c: GeneratorClients, executionArn: string): Promise<void> {
+/** Stops a run: the stop object first (for drivers already running), then the execution. */
+export async function stopRun(c: GeneratorClients, bucket: string, runId: string, executionArn: string, requests: Requests, now = Date.now()): Promise<void> {
+  const body = Buffer.from(JSON.stringify({ stoppedAtMs: now }));
+  await c.s3.send(new PutObjectCommand({ Bucket: bucket, Key: stopKey(runId), Body: body, ContentLength: body.byteLength }));
+  requests.put++;
   await c.sfn.send(new StopExecutionCommand({ executionArn, cause: STOP_CAUSE }));
+}
+
+/**
+ * After a stop: waits (polling the run's prefix) until every shard has written window `window`'s
+ * end, or until `deadlineMs`, or `signal`; resolves with how many ends are missing.
+ */
+export async function awaitEnds(c: GeneratorClients, bucket: string, runId: string, window: number, shards: number,
+  o: { deadlineMs: number; signal?: AbortSignal; now?: () => number; pollMs?: number; requests: Requests }): Promise<number> {
+  const now = o.now ?? Date.now;
+  const signal = o.signal ?? new AbortController().signal;
+  for (;;) {
+    const ends = new Set<number>();
+    let token: string | undefined;
+    do {
+      const page = await c.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: runPrefix(runId), ContinuationToken: token }));
+      o.requests.list++;
+      for (const obj of page.Contents ?? []) {
+        const m = OBJECT_KEY.exec(obj.Key ?? "");
+        if (m && m[5] === "end" && Number(m[3]) === window) ends.add(Number(m[2]));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    const missing = shards - ends.size;
+    if (missing <= 0 || now() >= o.deadlineMs || signal.aborted) return Math.max(0, missing);
+    await sleep(Math.min(o.pollMs ?? POLL_MS, Math.max(0, o.deadlineMs - now())), signal);
+  }
 }
 
 /** The shards' states: before the start, a running child is still waiting for its window. */

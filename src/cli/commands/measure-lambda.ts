@@ -11,11 +11,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { GetAccountSettingsCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { findGenerator, GeneratorError, generatorClients, type GeneratorAws } from "../../generator/lambda-find";
+import { findGenerator, GeneratorError, generatorClients, type GeneratorAws, type GeneratorClients } from "../../generator/lambda-find";
 import { checkLambdaRun, maxShardsOf, shapeOf } from "../../generator/lambda-checks";
-import { collectRun, formatCounts, startRun, stopRun, uploadRun, watchRun, type Requests } from "../../generator/lambda-run";
+import { awaitEnds, collectRun, formatCounts, startRun, stopRun, uploadRun, watchRun, type Requests } from "../../generator/lambda-run";
 import { formatGeneratorCost, generatorCost, type GeneratorCost } from "../../generator/lambda-cost";
-import { firstItems, LEAD_MS, payloadKey } from "../../generator/objects";
+import { firstItems, GENERATOR_TAGS, LEAD_MS, payloadKey, WRITE_RESERVE_MS, type MapItem } from "../../generator/objects";
 import { PAYLOAD_INLINE_MAX, runPrefix, shardSpecs, ShardSpecError, type ShardSpec } from "../../generator/spec";
 import { formatSkew } from "../../generator/skew";
 import type { MergeResult } from "../../generator/merge";
@@ -46,6 +46,27 @@ async function unreservedOf(client: LambdaClient, endpoint: string | undefined, 
   }
 }
 
+/**
+ * Stops the run (the stop object, then StopExecution) and, when drivers may be running (their
+ * window's wake time has passed), waits for each to write the window's end: until the window's
+ * end plus a call's timeout and the write reserve at most. A second Ctrl-C leaves at once (the
+ * lifecycle's), and what the drivers write later stays in the bucket.
+ */
+async function stopAndWait(io: Io, clients: GeneratorClients, r: {
+  bucket: string; runId: string; executionArn: string; objects: string; startAtMs: number; item: MapItem; shards: number; lastMs: number; callTimeoutMs: number; requests: Requests;
+}): Promise<void> {
+  const stoppedAt = Date.now();
+  await stopRun(clients, r.bucket, r.runId, r.executionArn, r.requests, stoppedAt);
+  const { windows, windowMs } = r.item;
+  const woken = Math.floor((stoppedAt - r.startAtMs + LEAD_MS) / windowMs);
+  if (woken < 0) return;
+  const window = Math.min(windows - 1, woken);
+  const deadlineMs = r.startAtMs + Math.min((window + 1) * windowMs, r.lastMs + 1) + r.callTimeoutMs + WRITE_RESERVE_MS;
+  io.err(`lambda-bench: stopped the execution; waiting for the drivers of window ${window} to write their last records (until ${new Date(deadlineMs).toISOString()} at most; Ctrl-C again leaves now: what they write stays in ${r.objects})\n`);
+  const missing = await awaitEnds(clients, r.bucket, r.runId, window, r.shards, { deadlineMs, requests: r.requests });
+  if (missing > 0) io.err(`lambda-bench: ${missing} drivers wrote no end of window ${window} by then: what they write later stays in ${r.objects}\n`);
+}
+
 export async function measureLambda(name: string, o: LambdaShardOptions, io: Io, cmd: Command): Promise<void> {
   const startMarginMs = o.startMargin ?? lambdaStartMarginFor(o.shards);
   if (startMarginMs < MIN_LAMBDA_MARGIN_MS) {
@@ -66,7 +87,8 @@ export async function measureLambda(name: string, o: LambdaShardOptions, io: Io,
     });
     const shape = shapeOf(planSchedule(plan));
     const problem = checkLambdaRun({
-      shards: o.shards, maxShards: maxShardsOf(o.manifest), shape, driverMemoryMb: gen.memoryMb,
+      shards: o.shards, shape,
+      maxShards: gen.maxShards !== null ? { max: gen.maxShards, from: `the stack's generator.maxShards (tag ${GENERATOR_TAGS.maxShards})` } : maxShardsOf(o.manifest), driverMemoryMb: gen.memoryMb,
       unreserved: await unreservedOf(run.client, o.endpoint, io), startMarginMs,
     });
     if (problem) throw new UserError(problem.line, problem.code);
@@ -110,8 +132,10 @@ export async function measureLambda(name: string, o: LambdaShardOptions, io: Io,
         onCounts: tty ? (n) => { io.errStream!.write(`\r${formatCounts(n)}  `); shown = true; } : undefined,
       });
       if (shown) io.errStream!.write("\n");
-      if (end.status === "STOPPING") await stopRun(clients, executionArn);
-      else if (end.status !== "SUCCEEDED") life.fail("error", `the execution ${executionArn} ended ${end.status}${end.detail ? `: ${end.detail}` : ""}`);
+      if (end.status === "STOPPING") {
+        const callTimeoutMs = o.clientTimeout ?? ((run.configuration?.Timeout ?? 900) * 1000 + 10_000);
+        await stopAndWait(io, clients, { bucket: gen.bucket, runId, executionArn, objects, startAtMs, item: items[0], shards: o.shards, lastMs: shape.lastMs, callTimeoutMs, requests });
+      } else if (end.status !== "SUCCEEDED") life.fail("error", `the execution ${executionArn} ended ${end.status}${end.detail ? `: ${end.detail}` : ""}`);
       const got = await collectRun(clients, gen.bucket, runId, dir, requests);
       for (const e of got.ends) if (e.fatal) io.err(`shard ${e.shard} window ${e.window}: ${e.fatal}\n`);
       const driverEnd = got.ends[0];
