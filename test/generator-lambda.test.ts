@@ -173,7 +173,7 @@ describe("measure --shards --generator lambda (moto's Step Functions and S3, the
     await resetMoto(moto.endpoint);
     await deployGenerator(moto.endpoint);
     const out = path.join(workspace(), "run.jsonl");
-    const run = spawnCli(args("--shards", "3", "--rate", "30", "--duration", "2s", "--start-margin", "35s", "--out", out));
+    const run = spawnCli(args("--shards", "3", "--rate", "30", "--duration", "2s", "--start-margin", "35s", "--out", out, "--json"));
     // The children are held 10 minutes: the execution is still running when the signal comes.
     const written = await playDrivers(s3, moto, standin, 600_000);
     const [execution] = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: (await deployedArn(sfn)) }))).executions ?? [];
@@ -194,6 +194,13 @@ describe("measure --shards --generator lambda (moto's Step Functions and S3, the
     const meta = JSON.parse(fs.readFileSync(metaPathFor(out), "utf8"));
     assert.equal(meta.interrupted.reason, "signal");
     assert.equal(meta.generator.executionArn, execution.executionArn);
+    // --json: the summary with the generator's cost beside it, and the provenance.
+    const json = JSON.parse(r.out);
+    assert.equal(json.invocations, 60);
+    assert.equal(json.interrupted, true);
+    assert.deepEqual({ invocations: json.generatorCost.driver.invocations, transitions: json.generatorCost.transitions.count, estimated: json.generatorCost.estimated },
+      { invocations: 3, transitions: 13, estimated: true });
+    assert.equal(json.provenance.generator.kind, "lambda");
   });
 });
 
