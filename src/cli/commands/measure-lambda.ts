@@ -13,7 +13,7 @@ import type { Command } from "commander";
 import { GetAccountSettingsCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { findGenerator, GeneratorError, generatorClients, type GeneratorAws, type GeneratorClients } from "../../generator/lambda-find";
 import { checkLambdaRun, maxShardsOf, shapeOf } from "../../generator/lambda-checks";
-import { awaitEnds, collectRun, formatCounts, startRun, stopRun, uploadRun, watchRun, type Requests } from "../../generator/lambda-run";
+import { awaitEnds, collectRun, formatCounts, startRun, stopRun, uploadRun, watchRun, type Requests, type ShardCounts } from "../../generator/lambda-run";
 import { formatGeneratorCost, generatorCost, type GeneratorCost } from "../../generator/lambda-cost";
 import { firstItems, GENERATOR_TAGS, LEAD_MS, payloadKey, WRITE_RESERVE_MS, type MapItem } from "../../generator/objects";
 import { PAYLOAD_INLINE_MAX, runPrefix, shardSpecs, ShardSpecError, type ShardSpec } from "../../generator/spec";
@@ -127,16 +127,28 @@ export async function measureLambda(name: string, o: LambdaShardOptions, io: Io,
       generator.executionArn = executionArn;
       const tty = io.errStream?.isTTY === true;
       let shown = false;
+      let last: ShardCounts | undefined;
       const end = await watchRun(clients, executionArn, {
         signal: life.signal, startAtMs, shards: o.shards,
-        onCounts: tty ? (n) => { io.errStream!.write(`\r${formatCounts(n)}  `); shown = true; } : undefined,
+        onCounts: (n) => {
+          last = n;
+          if (tty) {
+            io.errStream!.write(`\r${formatCounts(n)}  `);
+            shown = true;
+          }
+        },
+      }).catch((err: Error) => {
+        throw new UserError(`watching ${executionArn} failed: ${(err.message || err.name).split("\n")[0]}; the execution goes on: \`aws stepfunctions stop-execution --execution-arn ${executionArn}\` stops it`);
       });
       if (shown) io.errStream!.write("\n");
+      if (last && last.failed > 0) io.err(`lambda-bench: ${formatCounts(last)}\n`);
       if (end.status === "STOPPING") {
         const callTimeoutMs = o.clientTimeout ?? ((run.configuration?.Timeout ?? 900) * 1000 + 10_000);
         await stopAndWait(io, clients, { bucket: gen.bucket, runId, executionArn, objects, startAtMs, item: items[0], shards: o.shards, lastMs: shape.lastMs, callTimeoutMs, requests });
       } else if (end.status !== "SUCCEEDED") life.fail("error", `the execution ${executionArn} ended ${end.status}${end.detail ? `: ${end.detail}` : ""}`);
-      const got = await collectRun(clients, gen.bucket, runId, dir, requests);
+      const got = await collectRun(clients, gen.bucket, runId, dir, requests).catch((err: Error) => {
+        throw new UserError(`reading ${objects} failed: ${(err.message || err.name).split("\n")[0]} (the objects stay there)`, life.exitCode ?? 1);
+      });
       for (const e of got.ends) if (e.fatal) io.err(`shard ${e.shard} window ${e.window}: ${e.fatal}\n`);
       const driverEnd = got.ends[0];
       if (driverEnd) generator.driver = { ...generator.driver, memoryMb: driverEnd.memoryMb, version: driverEnd.version };
@@ -145,7 +157,7 @@ export async function measureLambda(name: string, o: LambdaShardOptions, io: Io,
         memoryMb: generator.driver.memoryMb, architecture: gen.architecture, region: gen.region,
         cli: requests, driverObjects: got.objects, payloadInS3: payload !== undefined,
       });
-      if (got.files.length === 0) throw new UserError(`no shard wrote records under ${objects}${life.interrupted ? ` (${life.interrupted.detail})` : ""}`);
+      if (got.files.length === 0) throw new UserError(`no shard wrote records under ${objects}${life.interrupted ? ` (${life.interrupted.detail})` : ""}`, life.exitCode ?? 1);
       const whole = !life.aborted && end.status === "SUCCEEDED" && got.files.length === o.shards;
       result = await mergeSharded(got.files, o.out ?? path.join(dir, "merged.jsonl"), plan, whole, io, dir, () => { keep = true; });
       life.done = result.records;
