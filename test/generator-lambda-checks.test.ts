@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { checkLambdaRun, driverRate, FALLBACK_MAX_SHARDS, maxShardsOf, shapeOf } from "../src/generator/lambda-checks";
 import { generatorCost, formatGeneratorCost } from "../src/generator/lambda-cost";
-import { formatCounts, shardCounts } from "../src/generator/lambda-run";
+import { formatCounts, shardCounts, watchRun, type ShardCounts } from "../src/generator/lambda-run";
 import { partitionOf } from "../src/generator/lambda-find";
 import { scheduleOf } from "../src/workload/segments";
 import type { GeneratorClients } from "../src/generator/lambda-find";
@@ -93,5 +93,39 @@ describe("the shards' states from DescribeMapRun", () => {
     assert.deepEqual(await shardCounts(fake(k), "arn:x", 12, false), { waiting: 3, running: 5, done: 2, failed: 2 });
     assert.equal(await shardCounts(fake(null), "arn:x", 12, false), null);
     assert.equal(formatCounts({ waiting: 3, running: 5, done: 2, failed: 2 }), "shards: 3 waiting, 5 running, 2 done, 2 failed");
+  });
+});
+
+describe("watching an execution", () => {
+  /** DescribeExecution answers `statuses` in turn; the Map run counts one running child. */
+  const fake = (statuses: { status: string; error?: string; cause?: string }[]) => {
+    let i = 0;
+    return {
+      sfn: {
+        send: async (cmd: { constructor: { name: string } }) => {
+          switch (cmd.constructor.name) {
+            case "DescribeExecutionCommand": return statuses[Math.min(i++, statuses.length - 1)];
+            case "ListMapRunsCommand": return { mapRuns: [{ mapRunArn: "arn:map" }] };
+            default: return { itemCounts: { pending: 0, running: 1, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 1 } };
+          }
+        },
+      },
+    } as unknown as GeneratorClients;
+  };
+
+  it("polls until the execution ends, and names a failure's error and cause in one line", async () => {
+    const seen: ShardCounts[] = [];
+    const end = await watchRun(fake([{ status: "RUNNING" }, { status: "RUNNING" }, { status: "FAILED", error: "States.Runtime", cause: "boom\nmore" }]),
+      "arn:x", { signal: new AbortController().signal, startAtMs: 0, shards: 1, onCounts: (n) => seen.push(n), pollMs: 1, now: () => 10 });
+    assert.deepEqual(end, { status: "FAILED", detail: "States.Runtime: boom" });
+    assert.equal(seen.length, 3);
+    assert.deepEqual(seen[0], { waiting: 0, running: 1, done: 0, failed: 0 });
+  });
+
+  it("returns STOPPING once the run's signal is aborted, without another call", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const end = await watchRun(fake([{ status: "RUNNING" }]), "arn:x", { signal: stop.signal, startAtMs: 0, shards: 1 });
+    assert.deepEqual(end, { status: "STOPPING" });
   });
 });
