@@ -118,7 +118,7 @@ describe("measure --shards (local generator) against the stand-in", function () 
   it("refuses, in one line, what --shards does not do", async () => {
     const cases: [string[], RegExp][] = [
       [["-n", "10"], /--shards splits an open workload .*the closed loop/],
-      [["--rate", "10", "--duration", "1s", "--generator", "lambda"], /lambda-bench: --generator lambda is not built yet/],
+      [["--rate", "10", "--duration", "1s", "--generator", "remote"], /lambda-bench: --generator takes local or lambda; got "remote"/],
       [["-n", "10", "--cold", "1"], /--shards changes no configuration/],
       [["--rate", "10", "--duration", "1s", "--repeat", "2"], /--repeat is not built for --shards/],
     ];

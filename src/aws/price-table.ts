@@ -58,3 +58,21 @@ export const PRICE_TABLE: Readonly<Record<string, PriceRow>> = {
   "us-east-1": US_EAST,
   "us-east-2": US_EAST,
 };
+
+/**
+ * What the Lambda generator (issue 28) spends besides its drivers' Lambda time (priced by the rows
+ * above), in US East (N. Virginia), USD: Standard workflow state transitions ($0.025 per 1,000:
+ * https://aws.amazon.com/step-functions/pricing/, read 2026-12; the Distributed Map's children are
+ * Standard executions, billed the same), and S3 Standard requests (PUT, COPY, POST and LIST
+ * $0.005 per 1,000; GET $0.0004 per 1,000: https://aws.amazon.com/s3/pricing/, 2026-12, as restated
+ * by the stored pages; AWS's own page is not among them). LIST is priced with PUT, not with GET.
+ */
+export const GENERATOR_PRICES = {
+  source: "https://aws.amazon.com/step-functions/pricing/, https://aws.amazon.com/s3/pricing/",
+  date: "2026-12",
+  region: "us-east-1",
+  transition: 0.025 / 1000,
+  s3Put: 0.005 / 1000,
+  s3List: 0.005 / 1000,
+  s3Get: 0.0004 / 1000,
+} as const;

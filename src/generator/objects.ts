@@ -3,6 +3,7 @@
 // object lives in the stack's bucket. Everything a run writes is under `runs/<run id>/`, the only
 // prefix the driver may write to:
 //   runs/<id>/items.json                 the Distributed Map's items (ItemReader, a JSON array of MapItem)
+//   runs/<id>/stop.json                  written by the CLI when the run is stopped (stopKey)
 //   runs/<id>/payload                    the payload, when it is too large to go inline in the specs
 //   runs/<id>/shard-<i>/spec.json        shard i's ShardSpec (spec.ts), out: { kind: "s3", prefix: shard-<i>/ }
 //   runs/<id>/shard-<i>/w<w>-p<k>.jsonl  records of window w, part k (0, 1, ...): each part a whole JSONL file
@@ -33,10 +34,19 @@ export const GENERATOR_TAGS = {
   driverMemory: "lambda-bench:driver-memory",
   driverArchitecture: "lambda-bench:driver-architecture",
   windowSeconds: "lambda-bench:window-seconds",
+  /** The manifest's generator.maxShards: the most shards a run may ask of this stack. */
+  maxShards: "lambda-bench:max-shards",
   version: "lambda-bench:version",
 } as const;
 
 export const itemsKey = (runId: string) => `${runPrefix(runId)}items.json`;
+/**
+ * Written by the CLI when a run is stopped (Ctrl-C), before StopExecution: StopExecution ends the
+ * Map's children but not a driver invocation already running, so a driver that sees this object
+ * (HeadObject between sends, and before its window starts) stops sending, drains, and writes its
+ * last part, clock and end at once. Its body is {"stoppedAtMs": epoch ms}.
+ */
+export const stopKey = (runId: string) => `${runPrefix(runId)}stop.json`;
 export const payloadKey = (runId: string) => `${runPrefix(runId)}payload`;
 export const specKey = (runId: string, shard: number) => `${shardPrefix(runId, shard)}spec.json`;
 export const partKey = (runId: string, shard: number, window: number, part: number) => `${shardPrefix(runId, shard)}w${window}-p${part}.jsonl`;

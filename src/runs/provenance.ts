@@ -68,7 +68,24 @@ export interface Provenance {
    * A sharded run (`--shards`, issue 28): the generator that ran the shards, how many, and the
    * start skew across them (src/generator/skew.ts; null when a shard wrote no clock file).
    */
-  generator?: { kind: "local"; shards: number; startMarginMs: number; startSkew: StartSkewFigures | null };
+  generator?: LocalGenerator | LambdaGenerator;
+}
+
+export interface LocalGenerator { kind: "local"; shards: number; startMarginMs: number; startSkew: StartSkewFigures | null }
+
+/** The Lambda generator (issue 28): local's fields, plus the drivers, where, and the execution. */
+export interface LambdaGenerator {
+  kind: "lambda";
+  shards: number;
+  startMarginMs: number;
+  startSkew: StartSkewFigures | null;
+  /** The drivers' memory, architecture and version (the stack's tags; a driver's own WindowEnd where one was written). */
+  driver: { memoryMb: number; architecture: string; version: string };
+  region: string;
+  stateMachineArn: string;
+  executionArn: string | null;
+  /** Where the drivers' objects stay: s3://<bucket>/runs/<run id>/. */
+  objects: string;
 }
 
 /** The start skew as provenance keeps it (generator/skew.ts's StartSkew). */

@@ -18,6 +18,9 @@ import { formatSkew } from "../../generator/skew";
 import { DRIVER_ENV, type WorkerReport } from "../../generator/worker";
 import type { DriverEnv } from "../../generator/driver";
 import { metaPathFor, provenanceOf } from "../../runs/provenance";
+import type { Provenance } from "../../runs/provenance";
+import type { RunLifecycle } from "../../measure/lifecycle";
+import type { WorkloadPlan } from "../../workload/segments";
 import { formatSummary } from "../../summary/summary";
 import { scheduleOf as planSchedule } from "../../workload/segments";
 import { UserError } from "../errors";
@@ -38,9 +41,8 @@ const WORKER = path.resolve(__dirname, "../../generator/worker.js");
 /** Time for N workers to start (Node, the SDK) and open their connections before the common start. */
 export const startMarginFor = (shards: number) => 2000 + 100 * shards;
 
-export async function measureSharded(name: string, o: ShardOptions, io: Io, cmd: Command): Promise<void> {
-  if (o.generator === "lambda") throw new UserError("--generator lambda is not built yet: run the shards on this machine with --generator local (the default)", 2);
-  if (o.generator !== "local") throw new UserError(`--generator takes local or lambda; got ${JSON.stringify(o.generator)}`, 2);
+/** A sharded run's checks and preparation, whatever its generator: its plan, target and provenance. */
+export async function prepareSharded(name: string, o: ShardOptions, cmd: Command) {
   if (o.interleave !== undefined) throw new UserError("--shards and --interleave do not combine: --interleave runs the closed loop", 2);
   if (o.cold > 0) throw new UserError("--shards changes no configuration, so it does not force cold starts: run --cold without --shards", 2);
   if (o.repeat > 1) throw new UserError("--shards runs the workload once: run it again for another repetition (--repeat is not built for --shards)", 2);
@@ -50,20 +52,64 @@ export async function measureSharded(name: string, o: ShardOptions, io: Io, cmd:
   if (!plan) throw new UserError("--shards splits an open workload (--rate, --ramp, --burst or --trace); the closed loop (-n/-c) keeps C calls in flight from one process and has no schedule to split", 2);
   const run = await prepare(name, o, undefined);
   const workload = descriptorOf(plan);
-  const one = planSchedule(plan);
-  const startMarginMs = o.startMargin ?? startMarginFor(o.shards);
   const provenance = await provenanceOf(run, o, cmd, {
     workload, seed: typeof workload.seed === "number" ? workload.seed : null,
-    plan: { shards: o.shards, generator: "local", maxInFlightPerShard: o.maxInFlight },
+    plan: { shards: o.shards, generator: o.generator, maxInFlightPerShard: o.maxInFlight },
   });
-  provenance.generator = { kind: "local", shards: o.shards, startMarginMs, startSkew: null };
+  return { plan, run, provenance };
+}
+
+/** A run id fit for file names and S3 keys (spec.ts RUN_ID), from the provenance's. */
+export const runIdOf = (provenance: Provenance) => provenance.runId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "run";
+
+/** Refuses to overwrite --out, and makes its folder. */
+export function claimShardedOut(o: ShardOptions): void {
   claimOut(o.out ? [o.out] : [], o.force);
   if (o.out) makeOutFolder(path.dirname(o.out));
+}
+
+/**
+ * Merges the shards' files into `merged`. A whole run of a fixed schedule (not Poisson's
+ * independent streams) is checked call for call against the one-process schedule as it is merged.
+ * A merge that fails is one line naming `kept` (where the shards' files stay), after `onFail`.
+ */
+export async function mergeSharded(files: ShardFiles[], merged: string, plan: WorkloadPlan, whole: boolean, io: Io,
+  kept: string, onFail: () => void): Promise<MergeResult> {
+  const poisson = plan.shape === "open" && plan.open.arrivals === "poisson";
+  const check = !poisson && whole;
+  try {
+    return await mergeShards(files, merged, { warn: (line) => io.err(`${line}\n`), ...(check ? { expected: planSchedule(plan) } : {}) });
+  } catch (err) {
+    onFail();
+    throw new UserError(`merging the shards failed (their files are kept in ${kept}): ${(err as Error).message.split("\n")[0]}`);
+  }
+}
+
+/** Prints a sharded run's summary (text or JSON, with `extra` in both) and leaves as its end says. */
+export function endSharded(io: Io, o: ShardOptions, result: MergeResult, provenance: Provenance, life: RunLifecycle,
+  lines: string[], extra: Record<string, unknown> = {}): void {
+  const summary = result.summary;
+  summary.interrupted = life.aborted;
+  const json = summary.toJson();
+  io.out(o.json ? `${JSON.stringify({ ...json, ...extra, provenance })}\n` : `${formatSummary(json)}\n${lines.map((l) => `${l}\n`).join("")}`);
+  if (life.interrupted?.reason === "error") throw new UserError(life.interrupted.detail);
+  if (life.aborted) {
+    throw new UserError(`interrupted: ${json.invocations} invocations completed${o.out ? `, all in ${o.out}` : ""}`, life.exitCode ?? 130);
+  }
+}
+
+export async function measureSharded(name: string, o: ShardOptions, io: Io, cmd: Command): Promise<void> {
+  if (o.generator !== "local") throw new UserError(`--generator takes local or lambda; got ${JSON.stringify(o.generator)}`, 2);
+  const { plan, run, provenance } = await prepareSharded(name, o, cmd);
+  const one = planSchedule(plan);
+  const startMarginMs = o.startMargin ?? startMarginFor(o.shards);
+  provenance.generator = { kind: "local", shards: o.shards, startMarginMs, startSkew: null };
+  claimShardedOut(o);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-bench-shards-"));
   let specs: ShardSpec[];
   try {
     specs = shardSpecs(plan, o.shards, {
-      runId: provenance.runId.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "run",
+      runId: runIdOf(provenance),
       target: { function: run.target.functionName, qualifier: o.qualifier ?? null },
       payload: { bytes: run.plan.payload }, startAtMs: Date.now() + startMarginMs, maxInFlight: o.maxInFlight,
       out: { kind: "local", dir },
@@ -93,31 +139,15 @@ export async function measureSharded(name: string, o: ShardOptions, io: Io, cmd:
         .filter((f) => fs.existsSync(f.records))
         .map((f) => (fs.existsSync(f.clock) ? f : { shard: f.shard, records: f.records }));
       if (files.length === 0) throw new UserError(`no shard wrote records${failed?.line ? `: ${failed.line}` : ""}`);
-      // A whole run of a fixed schedule (not Poisson's independent streams) is checked call for
-      // call against the one-process schedule as it is merged.
-      const poisson = plan.shape === "open" && plan.open.arrivals === "poisson";
-      const check = !poisson && !life.aborted && files.length === specs.length;
-      try {
-        result = await mergeShards(files, merged, { warn: (line) => io.err(`${line}\n`), ...(check ? { expected: planSchedule(plan) } : {}) });
-      } catch (err) {
-        keep = true;
-        throw new UserError(`merging the shards failed (their files are kept in ${dir}): ${(err as Error).message.split("\n")[0]}`);
-      }
+      result = await mergeSharded(files, merged, plan, !life.aborted && files.length === specs.length, io, dir, () => { keep = true; });
       life.done = result.records;
       provenance.generator!.startSkew = result.skew;
     });
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
-  const summary = result!.summary;
-  summary.interrupted = life.aborted;
-  const json = summary.toJson();
-  io.out(o.json ? `${JSON.stringify({ ...json, provenance })}\n`
-    : `${formatSummary(json)}\n${o.shards} local shards: ${result!.skew ? formatSkew(result!.skew) : "a shard wrote no clock file: no start skew"}\n`);
-  if (life.interrupted?.reason === "error") throw new UserError(life.interrupted.detail);
-  if (life.aborted) {
-    throw new UserError(`interrupted: ${json.invocations} invocations completed${o.out ? `, all in ${o.out}` : ""}`, life.exitCode ?? 130);
-  }
+  endSharded(io, o, result!, provenance, life,
+    [`${o.shards} local shards: ${result!.skew ? formatSkew(result!.skew) : "a shard wrote no clock file: no start skew"}`]);
 }
 
 interface WorkerEnd { shard: number; code: number | null; line?: string; report?: WorkerReport }

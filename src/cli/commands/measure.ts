@@ -2,7 +2,7 @@
 // the run's provenance to <out>.meta.json. The closed loop (-n/-c) by default; --rate, --ramp,
 // --burst or --trace for an open workload; --repeat R runs it R times, --interleave alternates two
 // functions or memory sizes.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { measure, type MeasureResult } from "../../measure/run";
 import { provenanceOf } from "../../runs/provenance";
 import { RunSummary, formatSummary } from "../../summary/summary";
@@ -13,7 +13,8 @@ import { positiveInt } from "../options";
 import { parseInterleave } from "../../measure/interleave";
 import { measureInterleaved } from "./measure-interleave";
 import { measureSharded, type ShardOptions } from "./measure-shards";
-import { durationMs } from "../options";
+import { measureLambda, type LambdaShardOptions } from "./measure-lambda";
+import { durationMs, endpointUrl } from "../options";
 import { MAX_SHARDS } from "../../workload/segments";
 import type { RunOut } from "../out-file";
 import type { Output } from "../../measure/lifecycle";
@@ -24,7 +25,7 @@ import { warmupCallsOf, warmupText } from "../../workload/warmup";
 
 type MeasureOptions = RunOptions & WorkloadOptions & {
   out?: string; force?: boolean; repeat: number; interleave?: string; interleaveSeed?: number;
-  shards?: number; generator?: string; startMargin?: number;
+  shards?: number; generator?: string; startMargin?: number; generatorEndpoint?: string;
 };
 
 export function registerMeasure(program: Command, io: Io): void {
@@ -37,9 +38,12 @@ export function registerMeasure(program: Command, io: Io): void {
     .option("--interleave <A,B>", "alternate each repetition between two memory sizes or two functions, in a seeded random order; records each side to its own file: <out>-1024mb.jsonl and <out>-2048mb.jsonl for --interleave 1024,2048, <out>-<function>.jsonl for two functions")
     .option("--interleave-seed <S>", "the seed of --interleave's order (default 14)", positiveInt("--interleave-seed", 0))
     .option("--shards <N>", "split an open workload into N shards that together send exactly its schedule, each from its own worker process, merged into one run", positiveInt("--shards", 1, MAX_SHARDS))
-    .option("--generator <local|lambda>", "where --shards run: local (worker processes on this machine; the default) or lambda (not built yet)")
-    .option("--start-margin <duration>", "with --shards: the common start this long after now, for the workers to start and connect (default 2 s + 0.1 s a shard)", durationMs("--start-margin", 100, 600_000))
+    .option("--generator <local|lambda>", "where --shards run: local (worker processes on this machine; the default) or lambda (drivers in the region, started by the stack's state machine: add `generator:` to the manifest)")
+    .option("--start-margin <duration>", "with --shards: the common start this long after now, for the workers to start and connect (default 2 s + 0.1 s a shard; lambda: 60 s + 10 ms a shard, at least 35 s)", durationMs("--start-margin", 100, 600_000))
+    .addOption(new Option("--generator-endpoint <url>", "with --generator lambda: the endpoint of Step Functions, S3 and STS (default: --endpoint), e.g. moto_server's while --endpoint is the stand-in's").argParser(endpointUrl))
     .action(async (name: string, o: MeasureOptions, cmd: Command) => {
+      if (o.shards !== undefined && o.generator === "lambda") return measureLambda(name, { ...o, shards: o.shards, generator: "lambda" } as LambdaShardOptions, io, cmd);
+      if (o.generatorEndpoint !== undefined && o.generator !== "lambda") throw new UserError("--generator-endpoint applies to --shards with --generator lambda", 2);
       if (o.shards !== undefined) return measureSharded(name, { ...o, shards: o.shards, generator: o.generator ?? "local" } as ShardOptions, io, cmd);
       if (o.generator !== undefined || o.startMargin !== undefined) throw new UserError(`${o.generator !== undefined ? "--generator" : "--start-margin"} applies to --shards`, 2);
       const n = cmd.getOptionValueSource("n") === "cli" ? o.n : undefined;
