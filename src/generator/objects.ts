@@ -33,6 +33,8 @@ export const GENERATOR_TAGS = {
   driverMemory: "lambda-bench:driver-memory",
   driverArchitecture: "lambda-bench:driver-architecture",
   windowSeconds: "lambda-bench:window-seconds",
+  /** The manifest's generator.maxShards: the most shards a run may ask of this stack. */
+  maxShards: "lambda-bench:max-shards",
   version: "lambda-bench:version",
 } as const;
 
