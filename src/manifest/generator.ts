@@ -29,6 +29,8 @@ export interface GeneratorSpec {
 }
 
 const AT: Path = ["generator"];
+/** Name problems are about the section as a whole: shown at its key. */
+const at = { path: AT, onKey: true } as const;
 
 /**
  * The section with defaults applied, or undefined when the manifest has none. Name problems are
@@ -56,7 +58,7 @@ function checkGeneratorNames(g: GeneratorSpec, prefix: string, deployedFunctions
   const room = (limit: number, name: string) => `a namePrefix may have at most ${limit - (name.length - prefix.length)} characters`;
   if (!FUNCTION_NAME.test(g.driverName)) {
     issues.push({
-      path: AT,
+      ...at,
       message: g.driverName.length > NAME_LIMITS.lambda
         ? `the generator's driver function "${g.driverName}" is ${g.driverName.length} characters${under}; Lambda allows 64: ${room(NAME_LIMITS.lambda, g.driverName)}`
         : `the generator's driver function "${g.driverName}" is not a valid Lambda function name${under}: Lambda allows only letters, digits, '-' and '_'`,
@@ -64,7 +66,7 @@ function checkGeneratorNames(g: GeneratorSpec, prefix: string, deployedFunctions
   }
   if (!STATE_MACHINE_NAME.test(g.stateMachineName)) {
     issues.push({
-      path: AT,
+      ...at,
       message: g.stateMachineName.length > STATE_MACHINE_NAME_MAX
         ? `the generator's state machine "${g.stateMachineName}" is ${g.stateMachineName.length} characters${under}; Step Functions allows 80: ${room(STATE_MACHINE_NAME_MAX, g.stateMachineName)}`
         : `the generator's state machine "${g.stateMachineName}" is not a valid Step Functions name${under}: use only letters, digits, '-' and '_'`,
@@ -76,13 +78,13 @@ function checkGeneratorNames(g: GeneratorSpec, prefix: string, deployedFunctions
   }
   const group = logGroupName(g.driverName);
   if (group.length > NAME_LIMITS.logGroup) {
-    issues.push({ path: AT, message: `the generator's log group "${group}" is ${group.length} characters; CloudWatch Logs allows 512` });
+    issues.push({ ...at, message: `the generator's log group "${group}" is ${group.length} characters; CloudWatch Logs allows 512` });
   }
   // The generator always uses the stack's bucket: its name must pass S3's rules too.
   const bucket = `${bucketLogicalName(prefix)}-0000000`;
   const problem = bucketNameProblem(bucket);
   if (problem) {
     const most = NAME_LIMITS.bucket - bucketLogicalName("").length - AUTONAME_SUFFIX;
-    issues.push({ path: AT, message: `the generator's bucket is named "${bucketLogicalName(prefix)}-<7 hex>"${under}: ${problem}${prefix.length > most ? `; a namePrefix may have at most ${most} characters` : ""}` });
+    issues.push({ ...at, message: `the generator's bucket is named "${bucketLogicalName(prefix)}-<7 hex>"${under}: ${problem}${prefix.length > most ? `; a namePrefix may have at most ${most} characters` : ""}` });
   }
 }
