@@ -18,12 +18,17 @@ export function driverEntry(dir = __dirname): string {
 
 let cached: { entry: string; code: string } | undefined;
 
-/**
- * The bundle's text. Deterministic: the same sources give the same bytes (paths in it are relative
- * to the package root, never to the working directory). Built once per process and entry.
- */
+/** The bundle's text, built once per process (and entry): the program and `plan` ask for it. */
 export function driverBundle(entry = driverEntry()): string {
-  if (cached?.entry === entry) return cached.code;
+  if (cached?.entry !== entry) cached = { entry, code: buildDriverBundle(entry) };
+  return cached.code;
+}
+
+/**
+ * Bundles `entry`. Deterministic: the same sources give the same bytes, from any working
+ * directory (paths in the bundle are relative to the package root).
+ */
+export function buildDriverBundle(entry: string): string {
   const result = buildSync({
     entryPoints: [entry],
     absWorkingDir: PACKAGE_ROOT,
@@ -36,7 +41,5 @@ export function driverBundle(entry = driverEntry()): string {
     legalComments: "none",
     logLevel: "silent",
   });
-  const [file] = result.outputFiles;
-  cached = { entry, code: file.text };
-  return cached.code;
+  return result.outputFiles[0].text;
 }
