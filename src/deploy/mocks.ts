@@ -172,7 +172,11 @@ export async function runUnderMocks(program: () => unknown, opts: MockOptions = 
     Error.stackTraceLimit = stackTraceLimit;
   }
 
-  for (const r of mocks.registered) r.inputs = await describeAssets(r.inputs) as Record<string, unknown>;
+  for (const r of mocks.registered) {
+    // Assets are top-level inputs (a function's `code`); most resources have none and cost nothing here.
+    const assets = Object.keys(r.inputs).filter((k) => pulumi.asset.Archive.isInstance(r.inputs[k]) || pulumi.asset.Asset.isInstance(r.inputs[k]));
+    for (const k of assets) r.inputs = { ...r.inputs, [k]: await describeAssets(r.inputs[k]) };
+  }
   const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
   const byKey = new Map<string, string>([...requests.keys()].map((urn) => [`${typeOfUrn(urn)}::${nameOf(urn)}`, urn]));
   const resources = mocks.registered.map((r): Registered => {
@@ -208,10 +212,6 @@ async function describeAssets(value: unknown): Promise<unknown> {
     const text = await (value as pulumi.asset.StringAsset).text;
     if (text === undefined) return "(a file or remote asset)";
     return { bytes: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") };
-  }
-  if (Array.isArray(value)) return Promise.all((value as unknown[]).map(describeAssets));
-  if (value !== null && typeof value === "object" && !pulumi.isUnknown(value)) {
-    return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await describeAssets(v)])));
   }
   return value;
 }
