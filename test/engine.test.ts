@@ -106,6 +106,25 @@ describe("engine (fake clock)", () => {
     await h.settleAll();
   });
 
+  it("a completion between two wakes sends the calls that fell due by then, at the completion's time", async () => {
+    const h = harness();
+    // 8,000 calls a second: due every 0.125 ms; the timer sleeps a whole tick (to 1 ms).
+    void h.engine.runOpen(new OpenSchedule({ rate: 8000, arrivals: "uniform", seed: 1, count: 40 }));
+    assert.deepEqual(h.clock.waits, [1]);
+    // At 0.4 ms the first call returns: calls due at 0.125, 0.25 and 0.375 go now, not at 1 ms.
+    h.clock.advanceTo(0.4);
+    h.open.shift()!();
+    await Promise.resolve();
+    await Promise.resolve();
+    assert.deepEqual(h.sent.slice(1).map((s) => [s.scheduledAt, s.sentAt]), [[0.125, 0.4], [0.25, 0.4], [0.375, 0.4]]);
+    // No new timer was set by the completion; the pending one still wakes at 1 ms for the rest.
+    assert.deepEqual(h.clock.waits, [1]);
+    h.clock.advanceTo(1);
+    assert.deepEqual(h.sent.slice(4).map((s) => s.scheduledAt), [0.5, 0.625, 0.75, 0.875, 1]);
+    assert.ok(h.sent.slice(4).every((s) => s.sentAt === 1));
+    await h.settleAll();
+  });
+
   it("sets no timer shorter than its tick when nothing is due, at any rate and any wake time", async () => {
     for (const [rate, tickMs] of [[20_000, 1], [3000, 1], [700, 1], [10_000, 2]]) {
       const clock = new FakeClock();

@@ -58,7 +58,8 @@ describe("shard specs", () => {
   it("spec fields: the run's prefix for S3, shard files for a local folder, the payload inline", () => {
     const s = shardSpecs(plans.ramp, 2, common)[1];
     assert.deepEqual(s.out, { kind: "s3", prefix: "runs/r-2026-12-04/shard-1/" });
-    assert.deepEqual(shardOutputs(s), { records: "runs/r-2026-12-04/shard-1/records.jsonl", clock: "runs/r-2026-12-04/shard-1/clock.json" });
+    // An S3 shard writes per window (objects.ts), so it has no one records file to name.
+    assert.throws(() => shardOutputs(s), /^Error: shard 1 writes to S3 \(runs\/r-2026-12-04\/shard-1\/\): its objects are per window/);
     assert.deepEqual(s.payload, { base64: "eyJuIjoxfQ==" });
     const local = shardSpecs(plans.ramp, 2, { ...common, out: { kind: "local", dir: "runs/x/" } })[0];
     assert.deepEqual(shardOutputs(local), { records: "runs/x/shard-0.jsonl", clock: "runs/x/shard-0.clock.json" });

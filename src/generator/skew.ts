@@ -1,5 +1,5 @@
 // A shard's clock file and the start skew across shards (issue 28). Beside its records every shard
-// writes `shard-<i>.clock.json` (S3: `runs/<run id>/shard-<i>/clock.json`; spec.ts shardOutputs):
+// writes `shard-<i>.clock.json` (spec.ts shardOutputs; a Lambda driver one per window, objects.ts clockKey):
 // the spec's start, and its own wall clock (epoch ms) when it anchored its schedule, at its first
 // send and at its last. Not `.meta.json`: readProvenance takes `<run>.meta.json` for a run's
 // provenance. The times are each shard's host clock, so the skew includes the hosts' clock offset

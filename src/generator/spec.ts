@@ -149,9 +149,13 @@ export function shardSpecs(plan: WorkloadPlan, shards: number, common: SpecCommo
   });
 }
 
-/** Where a shard writes: its records (JSONL) and its clock file (ShardClock, src/generator/skew.ts). */
+/**
+ * Where a local shard writes: its records (JSONL) and its clock file (ShardClock, skew.ts). A shard
+ * in S3 writes one set of objects per window (objects.ts: partKey, clockKey, endKey under its
+ * prefix), not one file: asking for its outputs here is a mistake, and throws.
+ */
 export function shardOutputs(spec: Pick<ShardSpec, "shard" | "out">): { records: string; clock: string } {
-  if (spec.out.kind === "s3") return { records: `${spec.out.prefix}records.jsonl`, clock: `${spec.out.prefix}clock.json` };
+  if (spec.out.kind === "s3") throw new Error(`shard ${spec.shard} writes to S3 (${spec.out.prefix}): its objects are per window (objects.ts partKey, clockKey, endKey), not one file`);
   const base = `${spec.out.dir.replace(/\/+$/, "")}/shard-${spec.shard}`;
   return { records: `${base}.jsonl`, clock: `${base}.clock.json` };
 }

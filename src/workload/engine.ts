@@ -89,6 +89,10 @@ export class Engine {
       this.launch(this.clock.now(), this.clock.now(), null);
       return;
     }
+    // A completion is a wake the process has anyway: a call that fell due since the last timer
+    // goes now rather than at the next tick (at 10,000 calls a second a completion comes every
+    // 0.1 ms). The pending timer stays; it finds less to send.
+    if (this.nextAt !== Infinity && !this.stopped && this.origin + this.nextAt <= this.clock.now()) this.sendDue(this.clock.now());
     this.settleIfDone();
   }
 
@@ -100,19 +104,26 @@ export class Engine {
     }
   }
 
-  /** Sends every call whose time has come, then sets the timer for the next one. */
+  /** The timer's wake: sends every call whose time has come, then sets the timer for the next one. */
   private pump(): void {
     this.timer = undefined;
-    const s = this.schedule!;
     const now = this.clock.now();
+    this.sendDue(now);
+    if (this.nextAt !== Infinity && !this.stopped) {
+      // Sleep until the deadline, and never for less than a tick: a call due sooner waits for
+      // the next wake or completion (its lag recorded) with the others due by then.
+      this.timer = this.clock.at(Math.max(this.origin + this.nextAt, now + (this.opts.tickMs ?? DEFAULT_TICK_MS)), this.tick);
+      return;
+    }
+    this.settleIfDone();
+  }
+
+  /** Sends (or drops, when maxInFlight are out) every call due by `now`. */
+  private sendDue(now: number): void {
+    const s = this.schedule!;
     while (this.nextAt !== Infinity && !this.stopped) {
       const due = this.origin + this.nextAt;
-      if (due > now) {
-        // Sleep until the deadline, and never for less than a tick: a call due sooner waits for
-        // the next wake (its lag recorded) with the others due by then.
-        this.timer = this.clock.at(Math.max(due, now + (this.opts.tickMs ?? DEFAULT_TICK_MS)), this.tick);
-        return;
-      }
+      if (due > now) return;
       if (this.inFlight >= this.opts.maxInFlight) {
         this.dropped++;
         this.opts.onDrop?.(due, s.burst);
@@ -121,7 +132,6 @@ export class Engine {
       }
       this.nextAt = s.next();
     }
-    this.settleIfDone();
   }
 
   /**

@@ -66,6 +66,11 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     calls: true,
   },
   {
+    title: "The same open loop from 2 worker processes: 200 calls a second for 2 s in 2 shards that together send exactly the one-process schedule, merged call for call",
+    args: (ctx) => ["measure", "hello", "--rate", "200", "--duration", "2s", "--shards", "2", "--out", path.join(ctx.outDir, "hello-shards.jsonl"), ...manifestArgs(ctx)],
+    calls: true,
+  },
+  {
     title: "A study as data (examples/experiment.yaml): 2 benchmarks x 2 memory sizes x 2 workloads x 2 repetitions, interleaved, resumable",
     args: (ctx) => ["run", exampleStudy(ctx), "--out", studyOut(ctx), "--fresh", ...manifestArgs(ctx)],
     calls: true,
