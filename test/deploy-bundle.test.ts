@@ -35,6 +35,11 @@ describe("generator: the driver's bundle", function () {
       process.chdir(cwd);
     }
     assert.equal(driverBundle(), driverBundle(), "cached per process");
+    // Every path the bundle names is inside the package (node_modules/..., src/...), whatever
+    // node_modules links to and wherever the checkout is.
+    const paths = [...a.matchAll(/^\/\/ (\S+\.[cm]?[jt]s)$/gm)].map((m) => m[1]);
+    assert.ok(paths.length > 0);
+    assert.deepEqual(paths.filter((p) => p.startsWith("..") || path.isAbsolute(p)), []);
   });
 
   it("loads alone and exports the handler, from the source and from dist", async () => {

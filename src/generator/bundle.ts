@@ -32,6 +32,9 @@ export function buildDriverBundle(entry: string): string {
   const result = buildSync({
     entryPoints: [entry],
     absWorkingDir: PACKAGE_ROOT,
+    // node_modules may be a link to another checkout's (a worktree): its path, not the link's
+    // target, keeps the bundle's path comments, so its bytes, the same wherever the target is.
+    preserveSymlinks: true,
     bundle: true,
     platform: "node",
     target: "node22",
