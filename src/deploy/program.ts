@@ -6,8 +6,6 @@ import * as dockerbuild from "@pulumi/docker-build";
 import { Benchmark, LIVE_ALIAS, type StackFacts, type StackNames } from "../../components/benchmark";
 import { buildImage, buildInputs } from "../../components/image";
 import { stackRepository } from "../../components/repository";
-import { Generator, GENERATOR_NAME } from "../../components/generator";
-import { driverBundle } from "../generator/bundle";
 import type { GeneratorSpec } from "../manifest/generator";
 import { packageJson } from "../package-info";
 import { groupBy } from "../group-by";
@@ -130,6 +128,12 @@ export async function defineStack(manifest: Manifest, namePrefix = "", opts: Sta
 
 /** The generator, after the benchmarks, and its stack output. */
 function defineGenerator(spec: GeneratorSpec, stack: pulumi.Output<StackFacts>, stackId: string, basicExecutionArn: pulumi.Output<string>): GeneratorOutput {
+  // Required here, not imported: the generator's modules load the state machine's and the shard
+  // specs' (~60 ms), and esbuild, which a stack without a generator (and its `plan`) should not pay.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { Generator, GENERATOR_NAME } = require("../../components/generator") as typeof import("../../components/generator");
+  const { driverBundle } = require("../generator/bundle") as typeof import("../generator/bundle");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const g = new Generator(GENERATOR_NAME, { spec, stack, stackId, basicExecutionArn, bundle: driverBundle(), version: packageJson().version });
   return {
     stateMachineArn: g.stateMachine.arn, driver: g.driver.name, bucket: g.bucket, memory: spec.memory,

@@ -1,7 +1,6 @@
 // The manifest's `generator:` section resolved (issue 28): defaults applied, and the names the
 // generator creates in AWS checked against their service's rule with the stack's namePrefix, each
 // error at the section's position. The section's shape and ranges are schema.ts's GeneratorEntry.
-import { stateMachineName } from "../generator/objects";
 import type { Issue, Path } from "./issues";
 import { AUTONAME_SUFFIX, bucketLogicalName, bucketNameProblem, logGroupName, NAME_LIMITS } from "./names";
 import { DRIVER_ARCHITECTURES, FUNCTION_NAME, GENERATOR_LIMITS, type GeneratorEntry } from "./schema";
@@ -41,6 +40,10 @@ export function resolveGenerator(
   entry: Partial<GeneratorEntry> | undefined, prefix: string, deployedFunctions: ReadonlyMap<string, Path>, issues: Issue[],
 ): GeneratorSpec | undefined {
   if (entry === undefined) return undefined;
+  // Required here, not imported: objects.ts loads the shard specs and every schedule (~60 ms),
+  // which validating a manifest without a generator should not pay.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stateMachineName } = require("../generator/objects") as typeof import("../generator/objects");
   const spec: GeneratorSpec = {
     memory: entry.memory ?? GENERATOR_LIMITS.memory.default,
     maxShards: entry.maxShards ?? GENERATOR_LIMITS.maxShards.default,

@@ -3,7 +3,6 @@
 // load.ts, which reports them in the same positioned form.
 import { z } from "zod";
 import { POLICY_NAMES, SCOPED_POLICY_NAMES } from "./policies";
-import { MAX_SHARDS } from "../workload/segments";
 
 /** AWS Lambda function-name rule (CreateFunction's FunctionName, the plain-name form). */
 export const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -51,8 +50,11 @@ export const DRIVER_ARCHITECTURES = ["arm64", "x86_64"] as const;
 export const GENERATOR_LIMITS = {
   /** 1769 MB is one full vCPU, what one driver's event loop can use. */
   memory: { min: LIMITS.memory.min, max: LIMITS.memory.max, default: 1769 },
-  /** Distributed Map runs at most 10,000 children at once. */
-  maxShards: { min: 1, max: MAX_SHARDS, default: 100 },
+  /**
+   * Distributed Map runs at most 10,000 children at once: workload/segments.ts's MAX_SHARDS (not
+   * imported: it loads every schedule, ~60 ms on each `plan`; a test ties the two).
+   */
+  maxShards: { min: 1, max: 10_000, default: 100 },
   /**
    * Seconds one driver invocation sends: Lambda's 900 s less the lead and the drain, objects.ts's
    * WINDOW_MAX_MS (not imported: objects.ts reaches this file through spec.ts; a test ties the two).
