@@ -22,6 +22,12 @@ describe("manifest: generator section", () => {
     });
   });
 
+  it("`generator:` with nothing after it is there: every default", () => {
+    const m = validOf("benchmarks:\n  - function: aes\n    build: { context: app }\ngenerator:\n");
+    assert.equal(m.generator?.memory, 1769);
+    assert.equal(m.generator?.driverName, "lambda-bench-driver");
+  });
+
   it("takes every field", () => {
     const g = validOf(withGenerator("memory: 3008", "maxShards: 10000", "window: 60", "architecture: x86_64"), { namePrefix: "dev-" }).generator;
     assert.deepEqual(g, {

@@ -87,7 +87,7 @@ export function parseManifest(text: string, file: string, opts: LoadOptions = {}
   const benchmarks = resolve(entries, defaults, allFunctions, path.dirname(file), opts, issues, doc, where);
   const prefix = opts.namePrefix ?? "";
   const generator = raw.generator === undefined ? undefined : resolveGenerator(
-    (salvage(GeneratorEntry, raw.generator) ?? {}) as Partial<GeneratorEntry>, prefix,
+    (salvage(GeneratorEntry, raw.generator ?? {}) ?? {}) as Partial<GeneratorEntry>, prefix,
     new Map(entries.map(({ i, entry }) => [prefix + entry.function, ["benchmarks", i, "function"]])), issues);
 
   const errors = source.errorsOf(issues);

@@ -200,7 +200,8 @@ export const ManifestFile = z.strictObject({
   defaults: Defaults.optional(),
   benchmarks: z.array(BenchmarkEntry, { error: (iss) => `benchmarks must be a list of benchmarks; got ${describe(iss.input)}` })
     .min(1, { error: "benchmarks must list at least one benchmark" }),
-  generator: GeneratorEntry.optional(),
+  // `generator:` with nothing after it is there too: every default.
+  generator: GeneratorEntry.nullable().optional(),
 }, { error: (iss) => `a manifest is a map with defaults and benchmarks; got ${describe(iss.input)}` });
 
 export type ManifestFile = z.output<typeof ManifestFile>;
