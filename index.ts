@@ -1,6 +1,6 @@
 // The Pulumi program: `pulumi up` in a stack per region deploys every benchmark of the manifest.
 // It exports a function, Pulumi's async entrypoint: the engine awaits it and makes the object it
-// returns the stack outputs (`functions`, `dataBucket`).
+// returns the stack outputs (`functions`, `dataBucket`, `generator`).
 import * as pulumi from "@pulumi/pulumi";
 import { loadManifest, ManifestInvalid } from "./src/manifest/load";
 import { defineStack } from "./src/deploy/program";
@@ -20,5 +20,9 @@ export = async () => {
   const namePrefix = config.get("namePrefix") ?? "";
   // Unset: docker-build's own default (it builds on preview).
   const stack = await defineStack(load(config, namePrefix), namePrefix, { buildOnPreview: config.getBoolean("buildOnPreview") });
-  return { functions: stack.functions, ...(stack.dataBucket ? { dataBucket: stack.dataBucket } : {}) };
+  return {
+    functions: stack.functions,
+    ...(stack.dataBucket ? { dataBucket: stack.dataBucket } : {}),
+    ...(stack.generator ? { generator: stack.generator } : {}),
+  };
 };

@@ -27,7 +27,7 @@ describe("manifest: structure", () => {
   it("rejects unknown top-level keys with a suggestion", () => {
     assert.deepEqual(errorsOf("benchmark: []\n"), [
       "1:1: benchmarks must be a list of benchmarks; got nothing",
-      "1:1: unknown key \"benchmark\" (did you mean \"benchmarks\"?); allowed here: defaults, benchmarks",
+      "1:1: unknown key \"benchmark\" (did you mean \"benchmarks\"?); allowed here: defaults, benchmarks, generator",
     ]);
   });
 

@@ -2,12 +2,10 @@
 // from when there is one (read from .git's files: no git process, no cost when not asked).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PACKAGE_ROOT, packageJson } from "../package-info";
 
-/** The package root: this file is dist/src/cli/version.js (or src/cli/version.ts under ts-node). */
-const ROOT = path.resolve(__dirname, "..", "..", __dirname.split(path.sep).includes("dist") ? ".." : "");
-
-export function versionText(root = ROOT): string {
-  const { name, version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; version: string };
+export function versionText(root = PACKAGE_ROOT): string {
+  const { name, version } = packageJson(root);
   const commit = gitCommit(root);
   return `${name} ${version}${commit ? ` (git ${commit.slice(0, 12)})` : ""}`;
 }

@@ -94,6 +94,8 @@ class RecordingMocks implements pulumi.runtime.Mocks {
         return { arn: `arn:${partition}:logs:${region}:${accountId}:log-group:${i.name}` };
       case "aws:s3/bucket:Bucket":
         return { arn: `arn:${partition}:s3:::${i.bucket}` };
+      case "aws:sfn/stateMachine:StateMachine":
+        return { arn: `arn:${partition}:states:${region}:${accountId}:stateMachine:${i.name}` };
       default:
         return {};
     }
@@ -170,6 +172,11 @@ export async function runUnderMocks(program: () => unknown, opts: MockOptions = 
     Error.stackTraceLimit = stackTraceLimit;
   }
 
+  for (const r of mocks.registered) {
+    // Assets are top-level inputs (a function's `code`); most resources have none and cost nothing here.
+    const assets = Object.keys(r.inputs).filter((k) => pulumi.asset.Archive.isInstance(r.inputs[k]) || pulumi.asset.Asset.isInstance(r.inputs[k]));
+    for (const k of assets) r.inputs = { ...r.inputs, [k]: await describeAssets(r.inputs[k]) };
+  }
   const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
   const byKey = new Map<string, string>([...requests.keys()].map((urn) => [`${typeOfUrn(urn)}::${nameOf(urn)}`, urn]));
   const resources = mocks.registered.map((r): Registered => {
@@ -187,6 +194,26 @@ export async function runUnderMocks(program: () => unknown, opts: MockOptions = 
   const keyed = resources.map((r) => ({ r, key: order(r) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map(({ r }) => r);
+}
+
+/**
+ * Code archives (the generator driver's zip) as a plan shows them: each file's size and SHA-256,
+ * not its text, which can be megabytes. The mocks receive the SDK's objects, whose contents are
+ * promises.
+ */
+async function describeAssets(value: unknown): Promise<unknown> {
+  if (pulumi.asset.Archive.isInstance(value)) {
+    const assets = (value as pulumi.asset.AssetArchive).assets;
+    if (assets === undefined) return { archive: "(a file or remote archive)" };
+    const files = await assets;
+    return { archive: Object.fromEntries(await Promise.all(Object.keys(files).sort().map(async (k) => [k, await describeAssets(files[k])]))) };
+  }
+  if (pulumi.asset.Asset.isInstance(value)) {
+    const text = await (value as pulumi.asset.StringAsset).text;
+    if (text === undefined) return "(a file or remote asset)";
+    return { bytes: Buffer.byteLength(text), sha256: createHash("sha256").update(text).digest("hex") };
+  }
+  return value;
 }
 
 function typeOfUrn(urn: string): string {

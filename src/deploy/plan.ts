@@ -2,7 +2,7 @@
 // program under Pulumi's mocks in preview mode, offline.
 import { loadManifest, type LoadOptions } from "../manifest/load";
 import { runUnderMocks, UNKNOWN, type Registered } from "./mocks";
-import type { PolicyDocument } from "../manifest/policies";
+import type { PolicyDocument, Statement } from "../manifest/policies";
 import { defineStack, type StackOptions } from "./program";
 
 export interface PlanOptions extends LoadOptions, StackOptions {
@@ -46,6 +46,7 @@ function describe(r: Registered): string {
       return [
         i.name, i.architectures?.join(","), `${i.memorySize} MB`, `${i.timeout} s`, `/tmp ${i.ephemeralStorage?.size} MB`,
         `logs ${i.loggingConfig?.logFormat}`,
+        ...(i.packageType === "Image" ? [] : [`${i.runtime} zip${zipFiles(i.code)}`]),
         ...(i.reservedConcurrentExecutions !== undefined ? [`reserved ${i.reservedConcurrentExecutions}`] : []),
         ...(i.publish ? ["publishes versions"] : []),
       ].join(", ");
@@ -66,6 +67,8 @@ function describe(r: Registered): string {
       return String(i.policyArn);
     case "aws:cloudwatch/logGroup:LogGroup":
       return `${i.name}, ${i.retentionInDays === 0 ? "kept forever" : `${i.retentionInDays} days`}`;
+    case "aws:sfn/stateMachine:StateMachine":
+      return `${i.name}, ${i.type}`;
     case "aws:lambda/alias:Alias":
       return `${i.name} -> version ${i.functionVersion}`;
     case "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig":
@@ -75,14 +78,54 @@ function describe(r: Registered): string {
   }
 }
 
-/** A RolePolicy's statements, one line each: what a reviewer checks before `pulumi up`. */
+/** A code archive's files as the mocks describe them (mocks.ts describeAssets): ` index.js 1,234 bytes`. */
+function zipFiles(code: unknown): string {
+  const files = (code as { archive?: Record<string, { bytes?: number }> } | undefined)?.archive;
+  if (!files || typeof files !== "object") return "";
+  return Object.entries(files).map(([f, a]) => ` ${f} ${a.bytes?.toLocaleString("en-US")} bytes`).join(",");
+}
+
+/**
+ * Every statement of a RolePolicy, a Role's trust, and what a state machine's definition invokes,
+ * one line each: what a reviewer checks before `pulumi up`.
+ */
 function statements(r: Registered): string[] {
-  if (r.type !== "aws:iam/rolePolicy:RolePolicy") return [];
-  if (typeof r.inputs.policy !== "string" || r.inputs.policy === UNKNOWN) return [`policy ${UNKNOWN}`];
-  const doc = JSON.parse(r.inputs.policy) as PolicyDocument;
+  switch (r.type) {
+    case "aws:iam/rolePolicy:RolePolicy":
+      return documentLines(r.inputs.policy, (s) => `${s.Effect} ${s.Action.join(",")} on ${s.Resource.join(", ")}`);
+    case "aws:iam/role:Role":
+      return documentLines(r.inputs.assumeRolePolicy, (s) => {
+        const t = s as unknown as { Principal: { Service?: string | string[] }; Action: string | string[] };
+        return `Trust ${[t.Principal.Service ?? JSON.stringify(t.Principal)].flat().join(",")} to ${[t.Action].flat().join(",")}`;
+      });
+    case "aws:sfn/stateMachine:StateMachine":
+      return definitionLines(r.inputs.definition);
+    default:
+      return [];
+  }
+}
+
+function documentLines(policy: unknown, head: (s: Statement) => string): string[] {
+  if (typeof policy !== "string" || policy === UNKNOWN) return [`policy ${UNKNOWN}`];
+  const doc = JSON.parse(policy) as PolicyDocument;
   return doc.Statement.map((s) => {
     const conditions = Object.entries(s.Condition ?? {}).flatMap(([op, kv]) =>
       Object.entries(kv).map(([k, v]) => `${k} ${op === "StringEquals" ? "=" : op} ${v}`));
-    return `${s.Effect} ${s.Action.join(",")} on ${s.Resource.join(", ")}${conditions.length ? ` if ${conditions.join(" and ")}` : ""}`;
+    return `${head(s)}${conditions.length ? ` if ${conditions.join(" and ")}` : ""}`;
   });
+}
+
+/** The Task states of an ASL definition (at any depth: a Map's ItemProcessor too) and what each calls. */
+function definitionLines(definition: unknown): string[] {
+  if (typeof definition !== "string" || definition === UNKNOWN) return [`definition ${UNKNOWN}`];
+  const lines: string[] = [];
+  const walk = (states: Record<string, any>) => {
+    for (const [name, st] of Object.entries(states)) {
+      if (st.ItemReader) lines.push(`${name}: ${st.ItemProcessor?.ProcessorConfig?.Mode ?? "INLINE"} Map, items from ${st.ItemReader.Resource} ${JSON.stringify(st.ItemReader.Parameters ?? {})}`);
+      if (st.Type === "Task") lines.push(`${name}: ${st.Resource} ${JSON.stringify(st.Parameters ?? {})}`);
+      if (st.ItemProcessor?.States) walk(st.ItemProcessor.States);
+    }
+  };
+  walk((JSON.parse(definition) as { States: Record<string, unknown> }).States);
+  return lines;
 }

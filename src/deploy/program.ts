@@ -6,6 +6,8 @@ import * as dockerbuild from "@pulumi/docker-build";
 import { Benchmark, LIVE_ALIAS, type StackFacts, type StackNames } from "../../components/benchmark";
 import { buildImage, buildInputs } from "../../components/image";
 import { stackRepository } from "../../components/repository";
+import type { GeneratorSpec } from "../manifest/generator";
+import { packageJson } from "../package-info";
 import { groupBy } from "../group-by";
 import { bucketLogicalName } from "../manifest/names";
 import { basicExecutionPolicyArn } from "../manifest/policies";
@@ -29,6 +31,21 @@ export interface FunctionFacts {
 /** An entry as the program returns it: the engine resolves its Outputs into `FunctionFacts`. */
 export type FunctionOutput = { [K in keyof FunctionFacts]: pulumi.Input<NonNullable<FunctionFacts[K]>> };
 
+/** The `generator` stack output, when the manifest deploys the generator. */
+export interface GeneratorFacts {
+  stateMachineArn: string;
+  /** The driver function's name. */
+  driver: string;
+  bucket: string;
+  /** The driver's memory, MB. */
+  memory: number;
+  /** Seconds one driver invocation sends. */
+  window: number;
+  maxShards: number;
+  architecture: string;
+}
+export type GeneratorOutput = { [K in keyof GeneratorFacts]: pulumi.Input<GeneratorFacts[K]> };
+
 export interface StackOutputs {
   /**
    * Benchmark -> its function. A plain record holding Outputs, not one Output of the whole map:
@@ -37,6 +54,7 @@ export interface StackOutputs {
    */
   functions: Record<string, FunctionOutput>;
   dataBucket: pulumi.Output<string> | undefined;
+  generator: GeneratorOutput | undefined;
 }
 
 /** The key that makes two builds identical: same inputs (the Image's own name hashes them), same image. */
@@ -64,7 +82,8 @@ export interface StackOptions {
 export async function defineStack(manifest: Manifest, namePrefix = "", opts: StackOptions = {}): Promise<StackOutputs> {
   const specs = [...manifest.benchmarks].sort((a, b) => a.function.localeCompare(b.function));
 
-  const bucket = manifest.usesBucket
+  // One bucket a stack, under the same logical name whoever needs it: a benchmark or the generator.
+  const bucket = manifest.usesBucket || manifest.generator
     ? new aws.s3.Bucket(bucketLogicalName(namePrefix), { forceDestroy: true })
     : undefined;
   const [identity, partition, region] = [aws.getCallerIdentityOutput(), aws.getPartitionOutput(), aws.getRegionOutput()];
@@ -104,5 +123,20 @@ export async function defineStack(manifest: Manifest, namePrefix = "", opts: Sta
     };
     await settle();
   }
-  return { functions, dataBucket: bucket?.bucket };
+  return { functions, dataBucket: bucket?.bucket, generator: manifest.generator && defineGenerator(manifest.generator, stack, names.stackId, basicExecutionArn) };
+}
+
+/** The generator, after the benchmarks, and its stack output. */
+function defineGenerator(spec: GeneratorSpec, stack: pulumi.Output<StackFacts>, stackId: string, basicExecutionArn: pulumi.Output<string>): GeneratorOutput {
+  // Required here, not imported: the generator's modules load the state machine's and the shard
+  // specs' (~60 ms), and esbuild, which a stack without a generator (and its `plan`) should not pay.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { Generator, GENERATOR_NAME } = require("../../components/generator") as typeof import("../../components/generator");
+  const { driverBundle } = require("../generator/bundle") as typeof import("../generator/bundle");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const g = new Generator(GENERATOR_NAME, { spec, stack, stackId, basicExecutionArn, bundle: driverBundle(), version: packageJson().version });
+  return {
+    stateMachineArn: g.stateMachine.arn, driver: g.driver.name, bucket: g.bucket, memory: spec.memory,
+    window: spec.windowSeconds, maxShards: spec.maxShards, architecture: spec.architecture,
+  };
 }

@@ -68,8 +68,8 @@ export function salvage(schema: z.ZodType, value: unknown): unknown {
 export function keysAt(root: z.ZodType, path: Path): string[] {
   let s: z.ZodType | undefined = root;
   for (let i = 0; ; i++) {
-    // Wrappers that leave the value's shape alone: optional, default, a pipe's input (transforms).
-    while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPipe) {
+    // Wrappers that leave the value's shape alone: optional, nullable, default, a pipe's input (transforms).
+    while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodPipe) {
       s = (s instanceof z.ZodPipe ? s.in : s.unwrap()) as z.ZodType;
     }
     if (i === path.length) return s instanceof z.ZodObject ? Object.keys(s.shape) : [];

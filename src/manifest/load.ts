@@ -8,10 +8,11 @@ import type { Document } from "yaml";
 import { z } from "zod";
 import { resolveEnv, scalarText } from "./env";
 import { fromZod, salvage, type Issue, type Path } from "./issues";
+import { resolveGenerator, type GeneratorSpec } from "./generator";
 import { checkNames, type Named } from "./names";
 import { checkPolicy, inlinePolicyProblem, worstInlinePolicySize } from "./policy-checks";
 import {
-  ARCHITECTURE, LIMITS, REPO_NAME, BenchmarkEntry, Defaults, ManifestFile, type Benchmark,
+  ARCHITECTURE, LIMITS, REPO_NAME, BenchmarkEntry, Defaults, GeneratorEntry, ManifestFile, type Benchmark,
 } from "./schema";
 import { FileInvalid, parseYaml, readYamlText, type PositionedError } from "./yaml-file";
 
@@ -32,6 +33,8 @@ export interface Manifest {
   benchmarks: Benchmark[];
   /** Whether any benchmark needs the stack's data bucket (`${bucket}` or bare `access_s3`). */
   usesBucket: boolean;
+  /** The Lambda generator, when the manifest has a `generator:` section (it uses the bucket too). */
+  generator: GeneratorSpec | undefined;
 }
 
 export interface LoadOptions {
@@ -70,7 +73,7 @@ export function parseManifest(text: string, file: string, opts: LoadOptions = {}
 
   // The whole-file rules run on the fields that are well-formed, so a bad memory in one benchmark
   // does not hide a dangling reference in the same or another one.
-  const raw = (data ?? {}) as { defaults?: unknown; benchmarks?: unknown };
+  const raw = (data ?? {}) as { defaults?: unknown; benchmarks?: unknown; generator?: unknown };
   const defaults = (salvage(Defaults, raw.defaults ?? {}) ?? {}) as DefaultsT;
   const entries = (Array.isArray(raw.benchmarks) ? raw.benchmarks : [])
     .map((b, i) => ({ i, entry: salvage(BenchmarkEntry, b) as Entry | undefined }))
@@ -82,10 +85,14 @@ export function parseManifest(text: string, file: string, opts: LoadOptions = {}
       .filter((f): f is string => typeof f === "string"),
   );
   const benchmarks = resolve(entries, defaults, allFunctions, path.dirname(file), opts, issues, doc, where);
+  const prefix = opts.namePrefix ?? "";
+  const generator = raw.generator === undefined ? undefined : resolveGenerator(
+    (salvage(GeneratorEntry, raw.generator ?? {}) ?? {}) as Partial<GeneratorEntry>, prefix,
+    new Map(entries.map(({ i, entry }) => [prefix + entry.function, ["benchmarks", i, "function"]])), issues);
 
   const errors = source.errorsOf(issues);
   if (errors.length > 0) return { errors };
-  return { manifest: { file, benchmarks, usesBucket: benchmarks.some((b) => b.usesBucket) }, errors: [] };
+  return { manifest: { file, benchmarks, usesBucket: benchmarks.some((b) => b.usesBucket), generator }, errors: [] };
 }
 
 type Entry = z.output<typeof BenchmarkEntry>;

@@ -75,8 +75,18 @@ export function functionArns(ctx: PolicyContext, deployedNames: readonly string[
  * at about 80 functions.
  */
 function stackInvokeStatement(ctx: PolicyContext): Statement {
+  return stackFunctionsStatement(ctx, "InvokeStackFunctions", ["lambda:InvokeFunction"]);
+}
+
+/**
+ * `actions` on every function of the stack, qualified or not: `function:*` under the condition that
+ * the function carries the stack's tag (the generator's driver uses it too, generator-policies.ts).
+ */
+export function stackFunctionsStatement(
+  ctx: Pick<PolicyContext, "partition" | "region" | "accountId" | "stackTag">, sid: string, actions: string[],
+): Statement {
   return {
-    Sid: "InvokeStackFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"],
+    Sid: sid, Effect: "Allow", Action: actions,
     Resource: [`arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:*`],
     Condition: { StringEquals: { [`aws:ResourceTag/${ctx.stackTag.key}`]: ctx.stackTag.value } },
   };

@@ -45,6 +45,25 @@ export const LIMITS = {
 
 export const LOG_FORMATS = ["Text", "JSON"] as const;
 
+export const DRIVER_ARCHITECTURES = ["arm64", "x86_64"] as const;
+/** The generator's driver: ranges and defaults (README, "The manifest"). */
+export const GENERATOR_LIMITS = {
+  /** 1769 MB is one full vCPU, what one driver's event loop can use. */
+  memory: { min: LIMITS.memory.min, max: LIMITS.memory.max, default: 1769 },
+  /**
+   * Distributed Map runs at most 10,000 children at once: workload/segments.ts's MAX_SHARDS (not
+   * imported: it loads every schedule, ~60 ms on each `plan`; a test ties the two).
+   */
+  maxShards: { min: 1, max: 10_000, default: 100 },
+  /**
+   * Seconds one driver invocation sends: Lambda's 900 s less the lead and the drain, objects.ts's
+   * WINDOW_MAX_MS (not imported: objects.ts reaches this file through spec.ts; a test ties the two).
+   */
+  window: { min: 60, max: 840, default: 840 },
+  /** The driver is plain bundled JavaScript: arm64 costs 20% less a GB-second. */
+  architecture: "arm64",
+} as const;
+
 export const describe = (v: unknown): string =>
   v === undefined ? "nothing" : v === null ? "null" : Array.isArray(v) ? "a list" :
   typeof v === "object" ? "a map" : JSON.stringify(v);
@@ -166,14 +185,28 @@ export const BenchmarkEntry = z.strictObject({
   ...perFunction,
 }, { error: (iss) => `each benchmark must be a map with at least function and build; got ${describe(iss.input)}` });
 
+/**
+ * The `generator:` section (issue 28): its presence deploys the Lambda generator. Defaults and
+ * the resolved form are in generator.ts; here only the shape and each field's range.
+ */
+export const GeneratorEntry = z.strictObject({
+  memory: int("generator.memory", GENERATOR_LIMITS.memory.min, GENERATOR_LIMITS.memory.max, "MB").optional(),
+  maxShards: int("generator.maxShards", GENERATOR_LIMITS.maxShards.min, GENERATOR_LIMITS.maxShards.max, "shards").optional(),
+  window: int("generator.window", GENERATOR_LIMITS.window.min, GENERATOR_LIMITS.window.max, "seconds").optional(),
+  architecture: z.enum(DRIVER_ARCHITECTURES, { error: (iss) => `generator.architecture must be arm64 or x86_64; got ${describe(iss.input)}` }).optional(),
+}, { error: (iss) => `generator must be a map with memory, maxShards, window, architecture (or {} for every default); got ${describe(iss.input)}` });
+
 export const ManifestFile = z.strictObject({
   defaults: Defaults.optional(),
   benchmarks: z.array(BenchmarkEntry, { error: (iss) => `benchmarks must be a list of benchmarks; got ${describe(iss.input)}` })
     .min(1, { error: "benchmarks must list at least one benchmark" }),
+  // `generator:` with nothing after it is there too: every default.
+  generator: GeneratorEntry.nullable().optional(),
 }, { error: (iss) => `a manifest is a map with defaults and benchmarks; got ${describe(iss.input)}` });
 
 export type ManifestFile = z.output<typeof ManifestFile>;
 export type BenchmarkEntry = z.output<typeof BenchmarkEntry>;
+export type GeneratorEntry = z.output<typeof GeneratorEntry>;
 
 /**
  * A benchmark after defaults are applied and references resolved: what the program deploys.
