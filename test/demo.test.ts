@@ -81,12 +81,20 @@ describe("demo", function () {
           text: [...f.querySelectorAll("text")].map((t) => t.textContent),
         },
       ])));
-      assert.deepEqual(Object.keys(charts), ["cdf", "cold-warm", "sweep-duration-0", "sweep-cost-0", "workload-time-0"]);
-      // hello's two runs (closed and open), aes's run and the sweep's four: seven runs, client and duration each.
-      assert.equal(charts.cdf.lines, 14);
+      assert.deepEqual(Object.keys(charts), ["cdf", "cold-warm", "sweep-duration-0", "sweep-cost-0", "workload-time-0", "workload-time-1"]);
+      // hello's three runs (closed, open, sharded), aes's run and the sweep's four: eight runs, client and duration each.
+      assert.equal(charts.cdf.lines, 16);
       for (const panel of ["hello", "aes"]) assert.ok(charts.cdf.text.includes(panel), `a CDF panel for ${panel}`);
-      assert.equal(charts["cold-warm"].bars, 14, "a cold and a warm bar per run");
+      // A warm bar per run, and a cold bar per run that had a cold start (the sharded run may have
+      // none: hello's instances are warm from the open loop), counted from the run files themselves.
+      const runFiles = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? runFiles(path.join(d, e.name)) : e.name.endsWith(".jsonl") ? [path.join(d, e.name)] : []));
+      const files = runFiles(path.join(dir, "demo"));
+      assert.equal(files.length, 8);
+      const withCold = files.filter((f) => fs.readFileSync(f, "utf8").split("\n").some((l) => l && JSON.parse(l).cold === true && !JSON.parse(l).warmup)).length;
+      assert.equal(charts["cold-warm"].bars, 8 + withCold, "a warm bar per run, a cold bar per run with cold starts");
       assert.ok(charts["workload-time-0"].lines > 0, "the open loop's latency over time");
+      assert.ok(charts["workload-time-1"].lines > 0, "the sharded open loop's latency over time");
       assert.equal(charts["sweep-duration-0"].lines, 2);
       assert.equal(charts["sweep-cost-0"].lines, 1);
       // The charts fill the page's width (1100 px of content): full-width ones, and the sweep's pair.

@@ -9,7 +9,8 @@ import { startMoto, TEST_CREDENTIALS, TEST_REGION, type Moto } from "../src/stan
 import { startStandin, type Standin } from "../src/standin/standin";
 import { makeHandler } from "../src/generator/lambda-handler";
 import type { WindowDeps } from "../src/generator/window-driver";
-import { clockKey, endKey, firstItems, payloadKey, specKey, type MapItem, type WindowEnd } from "../src/generator/objects";
+import { clockKey, endKey, firstItems, payloadKey, specKey, stopKey, type MapItem, type WindowEnd } from "../src/generator/objects";
+import { STOP_POLL_MS } from "../src/generator/window-driver";
 import { shardSpecs, type ShardSpec } from "../src/generator/spec";
 import type { ShardClock } from "../src/generator/skew";
 import { FakeClock } from "../src/workload/clock";
@@ -202,6 +203,38 @@ describe("the Lambda driver's handler (stand-in for Lambda, moto for S3)", funct
     assert.deepEqual(await keys("runs/s3fails/"), [
       "runs/s3fails/shard-0/spec.json", "runs/s3fails/shard-0/w0-p0.jsonl", "runs/s3fails/shard-0/w0.clock.json", "runs/s3fails/shard-0/w0.end.json",
     ]);
+  });
+
+  it("a stopped run (its stop object there) stops sending at the driver's next look, keeps what it recorded, and answers done", async () => {
+    // 100/s for 10 s in one window: the CLI's Ctrl-C wrote stop.json before the driver's first look.
+    const long: WorkloadPlan = { shape: "open", open: { rate: 100, arrivals: "uniform", seed: 1, count: 1000 } };
+    await upload("stopped", long, 1);
+    await put(stopKey("stopped"), JSON.stringify({ stoppedAtMs: START }));
+    const item = firstItems("stopped", 1, START, 10_000, 10_000)[0];
+    const r = await invoke(item, START - 1_000);
+    assert.ok("ok" in r, "err" in r ? r.err.message : "");
+    assert.deepEqual(r.ok, { ...item, done: true });
+    const w = await records("stopped", 0, 0);
+    assert.equal(w.end.stopped, true);
+    assert.equal(w.end.fatal, undefined);
+    // The first look is STOP_POLL_MS after the first record: sending went on until then, and stopped
+    // once the look came back (the fake clock moves 1 ms a turn of the event loop while HeadObject
+    // is on its way, so "then" is a few hundred fake ms later), far short of the window's 1,000.
+    const last = Math.max(...w.recs.map((x) => x.scheduledAt!));
+    assert.ok(last >= STOP_POLL_MS && last < STOP_POLL_MS + 2_000, `last call scheduled at ${last} ms`);
+    assert.ok(w.recs.length < 400, `${w.recs.length} records`);
+    assert.ok(w.recs.every((x) => x.status === 200));
+    assert.deepEqual(w.recs.map((x) => x.requestId).sort(), [...r.served].sort());
+    assert.equal(w.end.records, w.recs.length);
+  });
+
+  it("refuses a spec whose target is the driver itself", async () => {
+    await upload("self", plan, 1);
+    const r = await invoke(firstItems("self", 1, START, 2000, 1000)[0], START - 1_000, { selfName: "hello" });
+    assert.ok("err" in r, "the driver ran a spec naming itself");
+    assert.equal(r.err.message, "the spec's target hello is the driver itself: a driver invokes benchmarks, never drivers");
+    assert.equal(r.served.length, 0);
+    assert.deepEqual(await keys("runs/self/"), [specKey("self", 0)]);
   });
 
   it("refuses, with one line and before any call or write, a spec key outside its run, a run id that is not one, a spec of another run, a function that is not there", async () => {

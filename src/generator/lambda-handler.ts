@@ -38,6 +38,7 @@ export function fromEnvironment(env: NodeJS.ProcessEnv = process.env): WindowDep
     clock: new RealClock(),
     wallNow: Date.now,
     version,
+    ...(env.AWS_LAMBDA_FUNCTION_NAME ? { selfName: env.AWS_LAMBDA_FUNCTION_NAME } : {}),
   };
 }
 

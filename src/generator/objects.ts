@@ -113,6 +113,8 @@ export const WindowEnd = z.object({
   records: z.number().int().nonnegative(),
   /** Set when the driver stopped early on an error no retry could fix, or ran out of time (one line). */
   fatal: z.string().optional(),
+  /** True when the driver stopped sending because the run was stopped (stopKey appeared). */
+  stopped: z.boolean().optional(),
   /** The driver's own version (package.json) and memory, for the provenance. */
   version: z.string(),
   memoryMb: z.number().int().positive(),

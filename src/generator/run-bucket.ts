@@ -1,7 +1,7 @@
 // The Lambda driver's view of the stack's bucket (issue 28): one run's prefix, runs/<run id>/, and
 // nothing else. Every key is checked before a request is made, so a Map item or a spec cannot
 // steer the driver's reads or writes elsewhere (the role's policy says the same: runs/ only).
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { RUN_ID, runPrefix } from "./spec";
 
 /** A request the driver refuses, or an object it cannot read: one line. */
@@ -33,6 +33,22 @@ export class RunBucket {
       return await res.Body!.transformToByteArray();
     } catch (err) {
       throw new DriverRefusal(`${this.url(key)}: ${s3Message(err)}`);
+    }
+  }
+
+  /**
+   * Whether an object is there (HeadObject; s3:GetObject allows it). Without s3:ListBucket S3
+   * answers 403, not 404, for a missing key: both mean "not there" here.
+   */
+  async exists(key: string): Promise<boolean> {
+    this.check(key);
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || status === 403) return false;
+      throw new Error(`${this.url(key)}: ${s3Message(err)}`);
     }
   }
 

@@ -8,7 +8,10 @@
 // min(the function's timeout + 10 s, what is left after the window less WRITE_RESERVE_MS); if the
 // invocation would end before the window does, sending stops early enough for the calls in flight
 // to end, and the window ends with `fatal` (what was recorded is kept). An S3 part that fails
-// after the SDK's retries stops sending too (fatal); the parts before it stay.
+// after the SDK's retries stops sending too (fatal); the parts before it stay. A run stopped by the
+// CLI (Ctrl-C: StopExecution does not end a running invocation) writes stopKey: the driver looks
+// for it every STOP_POLL_MS, stops sending when it appears, keeps what it recorded, and answers
+// `done` so its child ends.
 import type { S3Client } from "@aws-sdk/client-s3";
 import { lambdaClient } from "../aws/lambda";
 import { DEFAULT_RETRY, type RetryPolicy } from "../measure/invoke";
@@ -16,7 +19,7 @@ import type { Clock } from "../workload/clock";
 import { windowed } from "../workload/window";
 import { driveShard, type DriverEnv } from "./drive";
 import { driverTarget } from "./driver-target";
-import { clockKey, endKey, LAMBDA_MAX_MS, MapItem, nextItem, partKey, payloadKey, specKey, WRITE_RESERVE_MS, WindowEnd } from "./objects";
+import { clockKey, endKey, LAMBDA_MAX_MS, MapItem, nextItem, partKey, payloadKey, specKey, stopKey, WRITE_RESERVE_MS, WindowEnd } from "./objects";
 import { PartSink } from "./part-sink";
 import { DriverRefusal, RunBucket } from "./run-bucket";
 import { firstIssue, parseShardSpec, shardScheduleOf, ShardSpecError, type ShardSpec } from "./spec";
@@ -41,6 +44,8 @@ export interface WindowDeps {
   partMaxBytes?: number;
   partMaxAgeMs?: number;
   retry?: RetryPolicy;
+  /** The driver's own function name (AWS_LAMBDA_FUNCTION_NAME): a spec naming it is refused. */
+  selfName?: string;
 }
 
 /** The part of Lambda's context the driver uses. */
@@ -52,6 +57,9 @@ export interface DriverContext {
 export const MIN_CALL_TIMEOUT_MS = 1_000;
 /** Added to the function's timeout for the call timeout (as the local generator does). */
 export const CALL_TIMEOUT_SLACK_MS = 10_000;
+
+/** How often the driver looks for the run's stop object (one HeadObject: $0.0004 a 1,000). */
+export const STOP_POLL_MS = 2_000;
 
 /** The event as a MapItem, or a one-line refusal. */
 export function checkItem(event: unknown): MapItem {
@@ -89,6 +97,9 @@ export async function runWindow(event: unknown, context: DriverContext, deps: Wi
   const item = checkItem(event);
   const bucket = new RunBucket(deps.s3, deps.bucket, item.runId);
   const spec = await readSpec(bucket, item);
+  if (deps.selfName !== undefined && spec.target.function.split(":").pop() === deps.selfName) {
+    throw new DriverRefusal(`the spec's target ${spec.target.function} is the driver itself: a driver invokes benchmarks, never drivers`);
+  }
   const payload = "base64" in spec.payload ? Buffer.from(spec.payload.base64, "base64") : await bucket.getBytes(spec.payload.s3Key);
   const aws = { region: deps.region, ...(deps.lambdaEndpoint ? { endpoint: deps.lambdaEndpoint } : {}) };
   const control = lambdaClient(aws);
@@ -118,11 +129,35 @@ export async function runWindow(event: unknown, context: DriverContext, deps: Wi
     ? deps.clock.at(deps.clock.now() + (stopSendingMs - deps.wallNow()), () => fail(
       `out of time: the invocation ends ${Math.round(windowEndMs + WRITE_RESERVE_MS + timeoutMs - deadlineMs)} ms too early for its window; stopped sending at ${Math.round(stopSendingMs - spec.startAtMs)} ms of the schedule`))
     : undefined;
+  // The run's stop object, looked for while the window runs (a failed look is tried again next time).
+  let stopped = false;
+  let stopPoll: unknown;
+  const poll = () => {
+    stopPoll = deps.clock.at(deps.clock.now() + STOP_POLL_MS, () => {
+      stopPoll = undefined;
+      bucket.exists(stopKey(item.runId)).then((there) => {
+        if (there) {
+          stopped = true;
+          stop.abort();
+        } else if (!stop.signal.aborted) poll();
+      }, () => { if (!stop.signal.aborted) poll(); });
+    });
+  };
+  // Armed at the first record (a drop or a call's end), not before: the driver's start-up is not
+  // slowed by a look, and the first look comes STOP_POLL_MS into the window's work.
+  let polling = false;
+  const write = (r: Parameters<PartSink["write"]>[0]) => {
+    if (!polling) {
+      polling = true;
+      poll();
+    }
+    sink.write(r);
+  };
   const env: DriverEnv = { aws, target, timeoutMs, retries: (deps.retry ?? DEFAULT_RETRY).retries };
   let driven: Awaited<ReturnType<typeof driveShard>> | undefined;
   let failure: unknown;
   try {
-    driven = await driveShard(spec, env, payload, windowed(shardScheduleOf(spec), fromMs, toMs), (r) => sink.write(r),
+    driven = await driveShard(spec, env, payload, windowed(shardScheduleOf(spec), fromMs, toMs), write,
       { signal: stop.signal, clock: deps.clock, wallNow: deps.wallNow, retry: deps.retry }, fromMs);
   } catch (err) {
     // Not an invoke error (those are `fatal`): a bug or the runtime. What was recorded is still
@@ -131,6 +166,9 @@ export async function runWindow(event: unknown, context: DriverContext, deps: Wi
     fail(`the driver failed: ${((err as Error)?.message ?? String(err)).split("\n")[0]}`);
   } finally {
     if (clockAtStop !== undefined) deps.clock.cancel(clockAtStop);
+    if (stopPoll !== undefined) deps.clock.cancel(stopPoll);
+    stopPoll = undefined;
+    stop.abort();
   }
   const written = await sink.close();
   if (driven?.fatal) fatal ??= driven.fatal;
@@ -138,9 +176,9 @@ export async function runWindow(event: unknown, context: DriverContext, deps: Wi
   if (driven) await bucket.putJson(clockKey(item.runId, item.shard, item.window), ShardClock.parse(driven.clock));
   const end: WindowEnd = WindowEnd.parse({
     shard: item.shard, window: item.window, parts: written.parts, records: written.records,
-    ...(fatal ? { fatal } : {}), version: deps.version, memoryMb: deps.memoryMb,
+    ...(fatal ? { fatal } : {}), ...(stopped ? { stopped } : {}), version: deps.version, memoryMb: deps.memoryMb,
   });
   await bucket.putJson(endKey(item.runId, item.shard, item.window), end);
   if (failure !== undefined) throw failure;
-  return nextItem(item, spec.startAtMs);
+  return stopped ? { ...item, done: true } : nextItem(item, spec.startAtMs);
 }
