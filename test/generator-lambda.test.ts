@@ -1,10 +1,10 @@
 // `measure --shards N --generator lambda` end to end (issue 28): the CLI against moto_server
 // (Step Functions, S3, STS: --generator-endpoint) and the stand-in (Lambda: --endpoint), with the
-// test playing the drivers: it waits for the specs and items the CLI uploaded to moto's S3, runs
-// each shard with the project's engine (runShard) against the stand-in, and writes its records,
-// clock and end where objects.ts says a driver writes them. moto runs no Lambda code: the Drive
-// tasks get the answers queued here, the first holding each child (as a real Drive waits for its
-// driver) until after the records are written, the second ending it.
+// test playing Lambda: it waits for the specs and items the CLI uploaded to moto's S3 and runs the
+// real driver handler for each shard's window, against the stand-in, writing to moto's S3 where
+// objects.ts says. moto runs no Lambda code: the Drive tasks get the answers queued here, the
+// first holding each child (as a real Drive waits for its driver) until after the records are
+// written, the second ending it.
 // Then the refusals, each before anything is uploaded, and Ctrl-C stopping the execution.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -15,12 +15,12 @@ import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesComma
 import { startMoto, type Moto } from "../src/standin/moto";
 import { startStandin, type Standin } from "../src/standin/standin";
 import { ControlPlane } from "../src/standin/control-plane";
-import { runShard } from "../src/generator/driver";
-import { parseShardSpec, shardOutputs } from "../src/generator/spec";
-import { clockKey, endKey, MapItem, partKey, type WindowEnd } from "../src/generator/objects";
-import { deployGenerator, getText, listKeys, motoConfig, putText, queueDriverAnswers, resetMoto } from "./moto-generator";
+import { makeHandler } from "../src/generator/lambda-handler";
+import { parseShardSpec } from "../src/generator/spec";
+import { endKey, MapItem, partKey, type WindowEnd } from "../src/generator/objects";
+import { RealClock } from "../src/workload/clock";
+import { BUCKET, deployGenerator, getText, listKeys, motoConfig, queueDriverAnswers, resetMoto } from "./moto-generator";
 import { cli, spawnCli } from "./run-cli";
-import { pricesFor } from "../src/aws/pricing";
 import { metaPathFor } from "../src/runs/provenance";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -29,8 +29,10 @@ const workspace = () => fs.mkdtempSync(path.join(os.tmpdir(), "lambda-bench-lamb
 
 /**
  * Plays the drivers of the next run the CLI uploads: queues the Drive answers (hold each child
- * until `holdMs` after the start, then done), runs each shard against the stand-in, and writes its
- * objects. Resolves with each shard's records as written (JSONL lines).
+ * until `holdMs` after the start, then done) and runs each shard's window 0 through the real
+ * driver handler (makeHandler: reads its spec from moto's S3, sleeps until the start, invokes the
+ * stand-in, writes its parts, clock and end), as Lambda would run it for the Map child. Resolves
+ * with each shard's records as the driver wrote them (JSONL lines of its parts).
  */
 async function playDrivers(s3: S3Client, moto: Moto, standin: Standin, holdMs: number): Promise<string[][]> {
   let keys: string[] = [];
@@ -41,28 +43,23 @@ async function playDrivers(s3: S3Client, moto: Moto, standin: Standin, holdMs: n
   const key = keys.find((k) => k.endsWith("/items.json"));
   assert.ok(key, "the CLI uploaded no items.json");
   const items = (JSON.parse(await getText(s3, key)) as unknown[]).map((i) => MapItem.parse(i));
-  const specs = await Promise.all(items.map(async (i) => parseShardSpec(await getText(s3, i.specKey), i.specKey)));
-  const startAtMs = specs[0].startAtMs;
+  const startAtMs = parseShardSpec(await getText(s3, items[0].specKey), items[0].specKey).startAtMs;
   await queueDriverAnswers(moto.endpoint, [
     ...items.map((i) => ({ ...i, wakeAt: new Date(startAtMs + holdMs).toISOString() })),
     ...items.map((i) => ({ ...i, done: true })),
   ]);
-  const dir = workspace();
-  return Promise.all(specs.map(async (spec) => {
-    const local = { ...spec, out: { kind: "local" as const, dir } };
-    const result = await runShard(local, {
-      aws: { endpoint: standin.endpoint, region: "us-east-1" },
-      target: { benchmark: "hello", functionName: "hello", region: "us-east-1", architecture: "arm64", memoryMb: 128, ephemeralMb: 512, prices: pricesFor("us-east-1").prices },
-      timeoutMs: 10_000, retries: 0,
-    });
-    const files = shardOutputs(local);
-    const records = lines(files.records);
-    await putText(s3, partKey(spec.runId, spec.shard, 0, 0), fs.readFileSync(files.records, "utf8"));
-    await putText(s3, clockKey(spec.runId, spec.shard, 0), fs.readFileSync(files.clock, "utf8"));
-    const end: WindowEnd = { shard: spec.shard, window: 0, parts: 1, records: records.length, version: "0.0.0-driver", memoryMb: 1769 };
-    assert.equal(result.fatal, undefined);
-    await putText(s3, endKey(spec.runId, spec.shard, 0), JSON.stringify(end));
-    return records;
+  const handler = makeHandler({
+    bucket: BUCKET, region: "us-east-1", s3, lambdaEndpoint: standin.endpoint, clock: new RealClock(), wallNow: Date.now,
+    version: "0.0.0-driver", memoryMb: 1769,
+  });
+  return Promise.all(items.map(async (item) => {
+    const next = await handler(item, { getRemainingTimeInMillis: () => 900_000 });
+    assert.deepEqual(next, { ...item, done: true });
+    const end = JSON.parse(await getText(s3, endKey(item.runId, item.shard, 0))) as WindowEnd;
+    assert.equal(end.fatal, undefined);
+    const parts = await listKeys(s3, partKey(item.runId, item.shard, 0, 0).replace(/0\.jsonl$/, ""));
+    assert.equal(parts.length, end.parts);
+    return (await Promise.all(parts.map((k) => getText(s3, k)))).flatMap((body) => body.split("\n").filter(Boolean));
   }));
 }
 
