@@ -4,7 +4,7 @@
 // list of children, each parented to the component.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GENERATOR_TAGS } from "../src/generator/objects";
+import { DRIVER_BUCKET_ENV, GENERATOR_TAGS } from "../src/generator/objects";
 import { stateMachineDefinition } from "../src/generator/state-machine";
 import type { GeneratorSpec } from "../src/manifest/generator";
 import {
@@ -68,11 +68,6 @@ export class Generator extends pulumi.ComponentResource {
     // Owned by the stack and created before the function, as a benchmark's is.
     const group = logGroupName(spec.driverName);
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-driver`, { name: group, retentionInDays: DRIVER_LOG_RETENTION }, parent);
-
-    // Required here, not imported: the handler's module loads the driver and the S3 client
-    // (~150 ms), which a stack without a generator (and `plan` of it) should not pay.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { DRIVER_BUCKET_ENV } = require("../src/generator/lambda-handler") as typeof import("../src/generator/lambda-handler");
 
     // A zip, not an image: the driver needs no Docker build, its bundle is small and starts cold
     // fast, and its code is exactly this checkout's engine (esbuild, src/generator/bundle.ts).

@@ -6,13 +6,12 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { version } from "../../package.json";
 import { RealClock } from "../workload/clock";
-import type { MapItem } from "./objects";
+import { DRIVER_BUCKET_ENV, type MapItem } from "./objects";
 import { runWindow, type DriverContext, type WindowDeps } from "./window-driver";
 
 export type { DriverContext } from "./window-driver";
 
-/** The driver's environment variable naming the stack's bucket (set by components/generator.ts). */
-export const DRIVER_BUCKET_ENV = "LAMBDA_BENCH_BUCKET";
+export { DRIVER_BUCKET_ENV };
 
 /** The handler over `deps` (made on the first invocation, when a function of the environment). */
 export function makeHandler(deps: WindowDeps | (() => WindowDeps)): (event: MapItem, context: DriverContext) => Promise<MapItem> {

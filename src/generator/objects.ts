@@ -25,8 +25,10 @@ export const LEAD_MS = 30_000;
 /** What the driver keeps back at the end of an invocation to write its last part, clock and end. */
 export const WRITE_RESERVE_MS = 5_000;
 
-/** The state machine's name in a stack: one per stack (namePrefix keeps two stacks in a region apart). */
-export const stateMachineName = (namePrefix: string) => `${namePrefix}lambda-bench-generator`;
+/** The state machine's name (the manifest's names: src/manifest/generator.ts). */
+export { stateMachineName } from "../manifest/generator";
+/** The driver's environment variable naming the stack's bucket (set by components/generator.ts). */
+export const DRIVER_BUCKET_ENV = "LAMBDA_BENCH_BUCKET";
 /** Tags the CLI reads off the state machine to find the rest of the generator. */
 export const GENERATOR_TAGS = {
   bucket: "lambda-bench:bucket",

@@ -11,6 +11,8 @@ export const STATE_MACHINE_NAME_MAX = 80;
 
 /** The driver function's name in a stack. */
 export const driverFunctionName = (namePrefix: string) => `${namePrefix}lambda-bench-driver`;
+/** The state machine's name in a stack: one a stack (namePrefix keeps two stacks in a region apart). */
+export const stateMachineName = (namePrefix: string) => `${namePrefix}lambda-bench-generator`;
 
 /** The generator as the program deploys it. */
 export interface GeneratorSpec {
@@ -23,7 +25,7 @@ export interface GeneratorSpec {
   architecture: (typeof DRIVER_ARCHITECTURES)[number];
   /** `<namePrefix>lambda-bench-driver`. */
   driverName: string;
-  /** objects.ts stateMachineName(namePrefix). */
+  /** stateMachineName(namePrefix). */
   stateMachineName: string;
 }
 
@@ -40,10 +42,6 @@ export function resolveGenerator(
   entry: Partial<GeneratorEntry> | undefined, prefix: string, deployedFunctions: ReadonlyMap<string, Path>, issues: Issue[],
 ): GeneratorSpec | undefined {
   if (entry === undefined) return undefined;
-  // Required here, not imported: objects.ts loads the shard specs and every schedule (~60 ms),
-  // which validating a manifest without a generator should not pay.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { stateMachineName } = require("../generator/objects") as typeof import("../generator/objects");
   const spec: GeneratorSpec = {
     memory: entry.memory ?? GENERATOR_LIMITS.memory.default,
     maxShards: entry.maxShards ?? GENERATOR_LIMITS.maxShards.default,
