@@ -106,22 +106,30 @@ describe("engine (fake clock)", () => {
     await h.settleAll();
   });
 
-  it("a completion between two wakes sends the calls that fell due by then, at the completion's time", async () => {
+  it("a completion between two wakes sends the calls due by then once the oldest has waited half a tick", async () => {
     const h = harness();
-    // 8,000 calls a second: due every 0.125 ms; the timer sleeps a whole tick (to 1 ms).
+    const settleOne = async () => {
+      h.open.shift()!();
+      await Promise.resolve();
+      await Promise.resolve();
+    };
+    // 8,000 calls a second: due every 0.125 ms; the timer sleeps a whole tick at a time.
     void h.engine.runOpen(new OpenSchedule({ rate: 8000, arrivals: "uniform", seed: 1, count: 40 }));
-    assert.deepEqual(h.clock.waits, [1]);
-    // At 0.4 ms the first call returns: calls due at 0.125, 0.25 and 0.375 go now, not at 1 ms.
-    h.clock.advanceTo(0.4);
-    h.open.shift()!();
-    await Promise.resolve();
-    await Promise.resolve();
-    assert.deepEqual(h.sent.slice(1).map((s) => [s.scheduledAt, s.sentAt]), [[0.125, 0.4], [0.25, 0.4], [0.375, 0.4]]);
-    // No new timer was set by the completion; the pending one still wakes at 1 ms for the rest.
-    assert.deepEqual(h.clock.waits, [1]);
     h.clock.advanceTo(1);
-    assert.deepEqual(h.sent.slice(4).map((s) => s.scheduledAt), [0.5, 0.625, 0.75, 0.875, 1]);
-    assert.ok(h.sent.slice(4).every((s) => s.sentAt === 1));
+    assert.equal(h.sent.length, 9);
+    assert.deepEqual(h.clock.waits, [1, 1]);
+    // At 1.3 ms a call returns: the oldest due call (1.125) has waited 0.175 ms, under half a tick: nothing goes.
+    h.clock.advanceTo(1.3);
+    await settleOne();
+    assert.equal(h.sent.length, 9);
+    // At 1.7 ms another returns: 1.125 has waited 0.575 ms, so every call due by now goes, now.
+    h.clock.advanceTo(1.7);
+    await settleOne();
+    assert.deepEqual(h.sent.slice(9).map((s) => [s.scheduledAt, s.sentAt]), [[1.125, 1.7], [1.25, 1.7], [1.375, 1.7], [1.5, 1.7], [1.625, 1.7]]);
+    // No timer was set by a completion; the pending one still wakes at 2 ms for the rest.
+    assert.deepEqual(h.clock.waits, [1, 1]);
+    h.clock.advanceTo(2);
+    assert.deepEqual(h.sent.slice(14).map((s) => [s.scheduledAt, s.sentAt]), [[1.75, 2], [1.875, 2], [2, 2]]);
     await h.settleAll();
   });
 

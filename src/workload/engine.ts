@@ -4,7 +4,10 @@
 // call goes at once, each with its own lag. Between wakes the engine sleeps on a real timer, set
 // for the next deadline but never less than a tick (1 ms, Node's timer resolution) ahead: one wake
 // sends every call that is due (wrk2 sends per 1 ms tick too), so at 10,000 calls a second a
-// wake sends ~10 and the process never spins. When `maxInFlight` calls are already out, a due call
+// wake sends ~10 and the process never spins. A call's completion is a wake too: once the oldest
+// due call has waited half a tick, a completion sends it and every call due with it (at 10,000
+// calls a second: lag p99 2.4 -> 1.7 ms for ~2% more CPU a call; sending on every completion gave
+// 1.4 ms for 38% more, bench:open-loop A/B, 3 rounds). When `maxInFlight` calls are already out, a due call
 // is dropped (reported through onDrop with its scheduled time), never queued. The closed loop
 // (`runClosed`) schedules each call when a slot frees. Per call the engine allocates nothing of
 // its own: the send's promise is chained to two bound methods.
@@ -89,10 +92,14 @@ export class Engine {
       this.launch(this.clock.now(), this.clock.now(), null);
       return;
     }
-    // A completion is a wake the process has anyway: a call that fell due since the last timer
-    // goes now rather than at the next tick (at 10,000 calls a second a completion comes every
-    // 0.1 ms). The pending timer stays; it finds less to send.
-    if (this.nextAt !== Infinity && !this.stopped && this.origin + this.nextAt <= this.clock.now()) this.sendDue(this.clock.now());
+    // A completion is a wake the process has anyway: once the oldest due call has waited half a
+    // tick, it and every call due with it go now rather than at the next tick (at 10,000 calls a
+    // second a completion comes every 0.1 ms). Half a tick, not at once: sends still leave a few
+    // at a time. The pending timer stays; it finds less to send.
+    if (this.nextAt !== Infinity && !this.stopped) {
+      const now = this.clock.now();
+      if (this.origin + this.nextAt + (this.opts.tickMs ?? DEFAULT_TICK_MS) / 2 <= now) this.sendDue(now);
+    }
     this.settleIfDone();
   }
 
