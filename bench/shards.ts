@@ -12,7 +12,7 @@
 // rate, the most kept whatever the lag (a loaded machine's timers miss 2 ms before the rate goes).
 // Targets: one shard holds at least 1,000/s; 2 shards hold at least 1.5 x what 1 shard holds (the
 // second core is used; the server shares the machine), and their CPU a call is within 1.25 x one
-// shard's (sharding adds no per-call cost).
+// shard's at the same rate a shard (sharding adds no per-call cost).
 //   npm run bench:shards [-- --quick]
 require("node:module").enableCompileCache?.();
 import { spawn } from "node:child_process";
@@ -77,8 +77,14 @@ async function capacity(endpoint: string, shards: number): Promise<{ held: numbe
   }
   const at = best ?? kept;
   if (!at) return { held: 0, kept: 0, cpuUsPerCall: null, at: null };
-  const short = await child<RunFigures>(__filename, ["one", endpoint, String(shards), String(at.target), String(Math.max(1, SECONDS / 5))]);
-  return { held: best?.target ?? 0, kept: kept!.target, at: at.target, cpuUsPerCall: (at.childCpuUs - short.childCpuUs) / Math.max(1, at.calls - short.calls) };
+  return { held: best?.target ?? 0, kept: kept!.target, at: at.target, cpuUsPerCall: await marginalCpu(endpoint, shards, at.target, at) };
+}
+
+/** The workers' CPU a call at `rate`: a SECONDS run's less a SECONDS/5 run's, over the calls between them. */
+async function marginalCpu(endpoint: string, shards: number, rate: number, long?: RunFigures): Promise<number> {
+  long ??= await child<RunFigures>(__filename, ["one", endpoint, String(shards), String(rate), String(SECONDS)]);
+  const short = await child<RunFigures>(__filename, ["one", endpoint, String(shards), String(rate), String(Math.max(1, SECONDS / 5))]);
+  return (long.childCpuUs - short.childCpuUs) / Math.max(1, long.calls - short.calls);
 }
 
 async function main(): Promise<void> {
@@ -95,10 +101,15 @@ async function main(): Promise<void> {
       console.log(`${n} shard${n > 1 ? "s" : ""}: held (lag p99 <= 2 ms) up to ${c.held}/s, the rate kept (within 1%, none dropped) up to ${c.kept}/s; ` +
         `workers' CPU ${f(c.cpuUsPerCall, 1)} µs a call at ${c.at ?? "-"}/s`);
     }
+    // Sharding's own cost a call, at the same rate a shard: a sleeping sender's CPU a call falls as
+    // its rate rises (bench:open-loop), so 2 shards at 2R are compared with 1 shard at R, not at 2R.
+    const perShard = Math.max(1000, Math.floor(two.kept / 2000) * 1000);
+    const [oneAt, twoAt] = [await marginalCpu(endpoint, 1, perShard), await marginalCpu(endpoint, 2, 2 * perShard)];
+    console.log(`the same rate a shard, ${perShard}/s: 1 shard ${f(oneAt, 1)} µs a call, 2 shards (${2 * perShard}/s) ${f(twoAt, 1)} µs a call`);
     console.log(`load ${os.loadavg()[0].toFixed(1)} at the end`);
     console.log(verdict("1 shard's most held rate (calls/s)", one.held, 1000, { higherIsBetter: true, unit: "", digits: 0 }));
     console.log(verdict("2 shards' most held rate / 1 shard's", one.held ? two.held / one.held : 0, 1.5, { higherIsBetter: true }));
-    console.log(verdict("2 shards' CPU a call / 1 shard's", one.cpuUsPerCall && two.cpuUsPerCall ? two.cpuUsPerCall / one.cpuUsPerCall : Infinity, 1.25));
+    console.log(verdict(`2 shards' CPU a call / 1 shard's, at ${perShard}/s a shard`, twoAt / oneAt, 1.25));
   } finally {
     server.kill();
   }
