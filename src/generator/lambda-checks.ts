@@ -8,9 +8,11 @@ import type { Schedule } from "../workload/schedule";
 import { MAX_SHARDS } from "../workload/segments";
 
 /**
- * The calls a second one shard holds at one vCPU: `npm run bench:shards` (README, "bench:shards"):
- * one local shard kept 2,000/s within 1% with nothing dropped (on a 2-core machine, loopback).
- * A driver below 1,769 MB (one vCPU) gets that share of a vCPU, so that share of the rate.
+ * The calls a second one shard is given at one vCPU: half of what `npm run bench:shards` (README,
+ * "Sharded runs") shows one local shard keeping (4,000/s within 1%, nothing dropped, 65-73 µs of
+ * CPU a call, against a loopback server): a driver's calls are TLS to lambda.<region>, signed,
+ * with tens of ms in flight each, none of which the loopback bench pays. A driver below 1,769 MB
+ * (one vCPU) gets that share of a vCPU, so that share of the rate. Only real AWS can set it finer.
  */
 export const SHARD_RATE_PER_VCPU = 2000;
 /** Lambda gives a function one vCPU at 1,769 MB. */
