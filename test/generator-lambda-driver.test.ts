@@ -48,11 +48,11 @@ describe("the Lambda driver's handler (stand-in for Lambda, moto for S3)", funct
   const keys = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!).sort();
 
   /** The run's specs, uploaded (payload in S3 when `s3Payload`). */
-  async function upload(runId: string, p: WorkloadPlan, shards: number, s3Payload = false): Promise<ShardSpec[]> {
+  async function upload(runId: string, p: WorkloadPlan, shards: number, s3Payload = false, benchmark?: string): Promise<ShardSpec[]> {
     const body = Buffer.from(JSON.stringify({ name: "driver" }));
     if (s3Payload) await put(payloadKey(runId), body);
     const specs = shardSpecs(p, shards, {
-      runId, target: { function: "hello", qualifier: null }, payload: s3Payload ? { s3Key: payloadKey(runId) } : { bytes: body },
+      runId, target: { function: "hello", qualifier: null }, ...(benchmark ? { benchmark } : {}), payload: s3Payload ? { s3Key: payloadKey(runId) } : { bytes: body },
       startAtMs: START, maxInFlight: 50, out: { kind: "s3" },
     });
     for (const s of specs) await put(specKey(runId, s.shard), JSON.stringify(s));
@@ -253,6 +253,18 @@ describe("the Lambda driver's handler (stand-in for Lambda, moto for S3)", funct
     assert.ok(sent.every((x) => x.status === 200));
     assert.deepEqual(sent.map((x) => x.requestId).sort(), [...r.served].sort());
     assert.equal(w.end.records, w.recs.length);
+  });
+
+  it("writes the spec's benchmark name on every record (a deployed name may carry a namePrefix), else the function's", async () => {
+    await upload("named", plan, 1, false, "hello-bench");
+    const r = await invoke(firstItems("named", 1, START, 2000, 1000)[0], START - 1_000);
+    assert.ok("ok" in r, "err" in r ? r.err.message : "");
+    const w = await records("named", 0, 0);
+    assert.equal(w.recs.length, 100);
+    assert.ok(w.recs.every((x) => x.benchmark === "hello-bench" && x.function === "hello"));
+    await upload("unnamed", plan, 1);
+    await invoke(firstItems("unnamed", 1, START, 2000, 1000)[0], START - 1_000);
+    assert.ok((await records("unnamed", 0, 0)).recs.every((x) => x.benchmark === "hello"));
   });
 
   it("refuses a spec whose target is the driver itself", async () => {

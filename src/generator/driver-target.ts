@@ -21,7 +21,7 @@ export async function driverTarget(client: LambdaClient, spec: ShardSpec, region
     throw new DriverRefusal(`shard ${spec.shard}: ${describeAwsError(err, { functionName: qualifier ? `${fn}:${qualifier}` : fn, region })}`);
   }
   return {
-    benchmark: functionNameOf(fn),
+    benchmark: spec.benchmark ?? functionNameOf(fn),
     functionName: fn,
     region,
     ...(qualifier ? { qualifier } : {}),

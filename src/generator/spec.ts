@@ -43,6 +43,8 @@ export const ShardSpec = z.object({
   schedule: ScheduleParams,
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   target: z.object({ function: FunctionRef, qualifier: z.string().regex(QUALIFIER, "$LATEST, a version or an alias").nullable() }).strict(),
+  /** The benchmark's name in the manifest, written on every record (the function's deployed name may carry a namePrefix). */
+  benchmark: z.string().min(1).max(256).optional(),
   payload: z.union([
     z.object({ base64: z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, "not base64") }).strict(),
     z.object({ s3Key: z.string().min(1) }).strict(),
@@ -119,6 +121,8 @@ export function shardScheduleOf(spec: ShardSpec): ShardSchedule {
 export interface SpecCommon {
   runId: string;
   target: { function: string; qualifier: string | null };
+  /** The benchmark's manifest name, for the records. */
+  benchmark?: string;
   /** The payload's bytes (inline, up to PAYLOAD_INLINE_MAX), or the S3 key it was put at. */
   payload: { bytes: Uint8Array } | { s3Key: string };
   startAtMs: number;
@@ -140,7 +144,7 @@ export function shardSpecs(plan: WorkloadPlan, shards: number, common: SpecCommo
   return Array.from({ length: shards }, (_, shard) => {
     const spec = checkShardSpec({
       version: SPEC_VERSION, runId: common.runId, shard, shards, workload, schedule, seed,
-      target: common.target, payload, startAtMs: common.startAtMs, maxInFlight: common.maxInFlight,
+      target: common.target, ...(common.benchmark !== undefined ? { benchmark: common.benchmark } : {}), payload, startAtMs: common.startAtMs, maxInFlight: common.maxInFlight,
       out: common.out.kind === "local" ? { kind: "local", dir: common.out.dir } : { kind: "s3", prefix: shardPrefix(common.runId, shard) },
     }, `shard ${shard}`);
     const bytes = Buffer.byteLength(JSON.stringify(spec));

@@ -100,7 +100,7 @@ export async function measureLambda(name: string, o: LambdaShardOptions, io: Io,
     let specs: ShardSpec[];
     try {
       specs = shardSpecs(plan, o.shards, {
-        runId, target: { function: run.target.functionName, qualifier: o.qualifier ?? null },
+        runId, target: { function: run.target.functionName, qualifier: o.qualifier ?? null }, benchmark: run.target.benchmark,
         payload: payload ? { s3Key: payload.key } : { bytes }, startAtMs, maxInFlight: o.maxInFlight, out: { kind: "s3" },
       });
     } catch (err) {

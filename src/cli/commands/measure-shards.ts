@@ -110,7 +110,7 @@ export async function measureSharded(name: string, o: ShardOptions, io: Io, cmd:
   try {
     specs = shardSpecs(plan, o.shards, {
       runId: runIdOf(provenance),
-      target: { function: run.target.functionName, qualifier: o.qualifier ?? null },
+      target: { function: run.target.functionName, qualifier: o.qualifier ?? null }, benchmark: run.target.benchmark,
       payload: { bytes: run.plan.payload }, startAtMs: Date.now() + startMarginMs, maxInFlight: o.maxInFlight,
       out: { kind: "local", dir },
     });
