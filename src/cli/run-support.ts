@@ -4,7 +4,7 @@
 import { Command, Option } from "commander";
 import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
 import { HttpInvoker } from "../aws/invoke-http";
-import { DEFAULT_RETRY } from "../measure/invoke";
+import { callTimeoutMs, DEFAULT_RETRY } from "../measure/invoke";
 import type { MeasurePlan } from "../measure/run";
 import { CLI_NAMES, closedProblem } from "../workload/spec";
 import type { InvocationRecord } from "../runs/record";
@@ -61,12 +61,12 @@ export async function prepare(name: string, o: RunOptions, needsConfiguration: s
   if (changes && !configuration) {
     throw new UserError(`${changes} needs GetFunctionConfiguration and UpdateFunctionConfiguration, which ${o.endpoint} does not serve`, 2);
   }
-  const timeoutMs = o.clientTimeout ?? ((configuration?.Timeout ?? 900) * 1000 + 10_000);
+  const timeoutMs = o.clientTimeout ?? callTimeoutMs(target.timeoutMs);
   const invoker = (maxSockets = o.c) => new HttpInvoker(client, target.functionName, { maxSockets, timeoutMs, qualifier: o.qualifier });
   const plan: MeasurePlan = { invocations: o.n, concurrency: o.c, cold: o.cold, payload };
   const retry = { ...DEFAULT_RETRY, retries: o.retries };
   const describe = (err: unknown) => describeAwsError(err, { region, functionName: target.functionName, endpoint: o.endpoint, suggestion: named.suggestion });
-  return { client, region, target, configuration, invoker, plan, retry, describe, benchmark: named.benchmark };
+  return { client, region, target, configuration, timeoutMs, invoker, plan, retry, describe, benchmark: named.benchmark };
 }
 
 /** Progress for a run: the bar, fed by each record. */

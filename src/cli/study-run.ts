@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { clientRegion, describeAwsError, lambdaClient } from "../aws/lambda";
 import { HttpInvoker } from "../aws/invoke-http";
-import { DEFAULT_RETRY } from "../measure/invoke";
+import { callTimeoutMs, DEFAULT_RETRY } from "../measure/invoke";
 import { collectProvenance, commandLine } from "../runs/provenance";
 import { DEFAULT_SEED } from "../rng";
 import { runFigures, type Estimate } from "../study/estimate";
@@ -43,7 +43,7 @@ export async function runStudy(study: Study, plan: Plan, resume: Resume, prev: S
     if (needs && !configuration) {
       throw new UserError(`the study's ${needs} for ${b.function} need GetFunctionConfiguration and UpdateFunctionConfiguration, which ${o.endpoint} does not serve`, 2);
     }
-    const timeoutMs = (configuration?.Timeout ?? 900) * 1000 + 10_000;
+    const timeoutMs = callTimeoutMs(target.timeoutMs);
     benchmarks.set(b.function, {
       client, target, configuration,
       invoker: (maxSockets) => new HttpInvoker(client, target.functionName, { maxSockets, timeoutMs }),

@@ -14,12 +14,12 @@
 // `done` so its child ends.
 import type { S3Client } from "@aws-sdk/client-s3";
 import { lambdaClient } from "../aws/lambda";
-import { DEFAULT_RETRY, type RetryPolicy } from "../measure/invoke";
+import { callTimeoutMs, DEFAULT_RETRY, type RetryPolicy } from "../measure/invoke";
 import type { Clock } from "../workload/clock";
 import { windowed } from "../workload/window";
 import { driveShard, type DriverEnv } from "./drive";
 import { driverTarget } from "./driver-target";
-import { clockKey, endKey, LAMBDA_MAX_MS, MapItem, nextItem, partKey, payloadKey, specKey, stopKey, WRITE_RESERVE_MS, WindowEnd } from "./objects";
+import { clockKey, endKey, MapItem, nextItem, partKey, payloadKey, specKey, stopKey, WRITE_RESERVE_MS, WindowEnd } from "./objects";
 import { PartSink } from "./part-sink";
 import { DriverRefusal, RunBucket } from "./run-bucket";
 import { firstIssue, parseShardSpec, shardScheduleOf, ShardSpecError, type ShardSpec } from "./spec";
@@ -55,8 +55,6 @@ export interface DriverContext {
 
 /** The shortest call timeout the driver sets, even when the invocation has less time after the window. */
 export const MIN_CALL_TIMEOUT_MS = 1_000;
-/** Added to the function's timeout for the call timeout (as the local generator does). */
-export const CALL_TIMEOUT_SLACK_MS = 10_000;
 
 /** How often the driver looks for the run's stop object (one HeadObject: $0.0004 a 1,000). */
 export const STOP_POLL_MS = 2_000;
@@ -110,7 +108,7 @@ export async function runWindow(event: unknown, context: DriverContext, deps: Wi
   const toMs = fromMs + item.windowMs;
   const windowEndMs = spec.startAtMs + toMs;
   const deadlineMs = deps.wallNow() + context.getRemainingTimeInMillis();
-  const timeoutMs = Math.min((target.timeoutMs ?? LAMBDA_MAX_MS) + CALL_TIMEOUT_SLACK_MS,
+  const timeoutMs = Math.min(callTimeoutMs(target.timeoutMs),
     Math.max(MIN_CALL_TIMEOUT_MS, deadlineMs - windowEndMs - WRITE_RESERVE_MS));
   // The last moment a call may leave and still end (or time out) before the write reserve.
   const stopSendingMs = deadlineMs - WRITE_RESERVE_MS - timeoutMs;

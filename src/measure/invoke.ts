@@ -38,6 +38,14 @@ export interface RetryPolicy {
   random: () => number;
 }
 
+/** What a call's timeout adds to the function's own: time for the response to come back. */
+export const CALL_TIMEOUT_SLACK_MS = 10_000;
+/** Lambda's longest timeout, taken when the function's own is not known. */
+const FUNCTION_TIMEOUT_MAX_MS = 900_000;
+
+/** When a call is given up on: the function's timeout (Lambda's longest when unknown) + the slack. */
+export const callTimeoutMs = (functionTimeoutMs: number | undefined): number => (functionTimeoutMs ?? FUNCTION_TIMEOUT_MAX_MS) + CALL_TIMEOUT_SLACK_MS;
+
 export const DEFAULT_RETRY: RetryPolicy = {
   retries: 8,
   baseDelayMs: 50,

@@ -143,8 +143,7 @@ export async function measureLambda(name: string, o: LambdaShardOptions, io: Io,
       if (shown) io.errStream!.write("\n");
       if (last && last.failed > 0) io.err(`lambda-bench: ${formatCounts(last)}\n`);
       if (end.status === "STOPPING") {
-        const callTimeoutMs = o.clientTimeout ?? ((run.configuration?.Timeout ?? 900) * 1000 + 10_000);
-        await stopAndWait(io, clients, { bucket: gen.bucket, runId, executionArn, objects, startAtMs, item: items[0], shards: o.shards, lastMs: shape.lastMs, callTimeoutMs, requests });
+        await stopAndWait(io, clients, { bucket: gen.bucket, runId, executionArn, objects, startAtMs, item: items[0], shards: o.shards, lastMs: shape.lastMs, callTimeoutMs: run.timeoutMs, requests });
       } else if (end.status !== "SUCCEEDED") life.fail("error", `the execution ${executionArn} ended ${end.status}${end.detail ? `: ${end.detail}` : ""}`);
       const got = await collectRun(clients, gen.bucket, runId, dir, requests).catch((err: Error) => {
         throw new UserError(`reading ${objects} failed: ${(err.message || err.name).split("\n")[0]} (the objects stay there)`, life.exitCode ?? 1);

@@ -122,7 +122,7 @@ export async function measureSharded(name: string, o: ShardOptions, io: Io, cmd:
   const env: DriverEnv = {
     aws: { region: o.region, profile: o.profile, endpoint: o.endpoint },
     target: run.target,
-    timeoutMs: o.clientTimeout ?? ((run.configuration?.Timeout ?? 900) * 1000 + 10_000),
+    timeoutMs: run.timeoutMs,
     retries: o.retries,
   };
   const life = lifecycleOf(io, one.total, undefined, [provenance]);
