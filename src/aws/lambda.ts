@@ -24,12 +24,16 @@ export function applyCredentialAliases(env: NodeJS.ProcessEnv = process.env): vo
 /** The region an emulator endpoint is addressed with when none is configured. */
 export const EMULATOR_REGION = "us-east-1";
 
-export function lambdaClient(o: AwsOptions): LambdaClient {
+/**
+ * The configuration every client of the CLI shares (Lambda's here; Step Functions', S3's and
+ * STS's for the Lambda generator): region, profile, endpoint, credentials, kept-alive sockets.
+ */
+export function awsClientConfig(o: AwsOptions) {
   applyCredentialAliases();
   const chain = defaultProvider({ profile: o.profile });
   const agent = { keepAlive: true };
   const region = o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return new LambdaClient({
+  return {
     region: region ?? (o.endpoint ? EMULATOR_REGION : undefined),
     profile: o.profile,
     endpoint: o.endpoint,
@@ -41,7 +45,11 @@ export function lambdaClient(o: AwsOptions): LambdaClient {
       httpAgent: new http.Agent(agent),
       httpsAgent: new https.Agent(agent),
     },
-  });
+  };
+}
+
+export function lambdaClient(o: AwsOptions): LambdaClient {
+  return new LambdaClient(awsClientConfig(o));
 }
 
 /** The region the client resolved (from options, environment or profile). */

@@ -4,52 +4,30 @@
 // the driver, its memory and architecture, the window and the version. The clients for Step
 // Functions, S3 and STS share one endpoint: the generator's (`--generator-endpoint`, else
 // `--endpoint`), since moto serves all three on one port while the stand-in serves Lambda only.
-import * as http from "node:http";
-import * as https from "node:https";
 import { DescribeStateMachineCommand, ListTagsForResourceCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { S3Client } from "@aws-sdk/client-s3";
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import { applyCredentialAliases, EMULATOR_REGION } from "../aws/lambda";
+import { awsClientConfig, type AwsOptions } from "../aws/lambda";
 import { callerIdentity } from "../aws/sts";
 import { GENERATOR_TAGS, stateMachineName, WINDOW_MAX_MS } from "./objects";
 import { MAX_SHARDS } from "../workload/segments";
 
-export interface GeneratorAws {
-  region?: string;
-  profile?: string;
-  /** The endpoint of Step Functions, S3 and STS (an emulator), if not AWS's. */
-  endpoint?: string;
-}
-
-/** The config every generator client shares (the Lambda client's conventions: lambda.ts). */
-export function generatorConfig(o: GeneratorAws) {
-  applyCredentialAliases();
-  const chain = defaultProvider({ profile: o.profile });
-  const region = o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (o.endpoint ? EMULATOR_REGION : undefined);
-  const agent = { keepAlive: true };
-  return {
-    region,
-    profile: o.profile,
-    endpoint: o.endpoint,
-    credentials: o.endpoint
-      ? async () => chain().catch(() => ({ accessKeyId: "emulator", secretAccessKey: "emulator" }))
-      : chain,
-    requestHandler: { httpAgent: new http.Agent(agent), httpsAgent: new https.Agent(agent) },
-  };
-}
+/** Where the generator's Step Functions, S3 and STS are: `endpoint` an emulator's, if not AWS's. */
+export type GeneratorAws = AwsOptions;
 
 export interface GeneratorClients {
   sfn: SFNClient;
   s3: S3Client;
+  /** The configuration both share (aws/lambda.ts awsClientConfig): STS is asked with it too. */
+  config: ReturnType<typeof awsClientConfig>;
   destroy(): void;
 }
 
 export function generatorClients(o: GeneratorAws): GeneratorClients {
-  const config = generatorConfig(o);
+  const config = awsClientConfig(o);
   const sfn = new SFNClient(config);
   // Path-style: an emulator's bucket is no host name of its own.
   const s3 = new S3Client({ ...config, forcePathStyle: o.endpoint !== undefined });
-  return { sfn, s3, destroy: () => { sfn.destroy(); s3.destroy(); } };
+  return { sfn, s3, config, destroy: () => { sfn.destroy(); s3.destroy(); } };
 }
 
 /** What the tags of a deployed generator say, with where it is. */
@@ -81,8 +59,8 @@ export const notDeployed = (region: string) =>
   `no generator in ${region}: add \`generator:\` to the manifest and \`pulumi up\``;
 
 /** Finds the stack's generator; throws a GeneratorError (one line) when it is absent or its tags are not ours. */
-export async function findGenerator(clients: GeneratorClients, o: GeneratorAws, namePrefix: string): Promise<Generator> {
-  const config = generatorConfig(o);
+export async function findGenerator(clients: GeneratorClients, namePrefix: string): Promise<Generator> {
+  const { config } = clients;
   const region = config.region;
   if (!region) throw new GeneratorError("no AWS region: pass --region or set AWS_REGION");
   const id = await callerIdentity({ ...config, region }).catch((err: Error) => {

@@ -82,7 +82,7 @@ export async function measureLambda(name: string, o: LambdaShardOptions, io: Io,
   let lines: string[] = [];
   let life: RunLifecycle | undefined;
   try {
-    const gen = await findGenerator(clients, aws, o.namePrefix ?? "").catch((err) => {
+    const gen = await findGenerator(clients, o.namePrefix ?? "").catch((err) => {
       throw err instanceof GeneratorError ? new UserError(err.message) : err;
     });
     const shape = shapeOf(planSchedule(plan));
