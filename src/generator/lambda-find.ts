@@ -8,6 +8,7 @@ import { DescribeStateMachineCommand, ListTagsForResourceCommand, SFNClient } fr
 import { S3Client } from "@aws-sdk/client-s3";
 import { awsClientConfig, type AwsOptions } from "../aws/lambda";
 import { callerIdentity } from "../aws/sts";
+import { stateMachineArn } from "../manifest/generator-policies";
 import { GENERATOR_TAGS, stateMachineName, WINDOW_MAX_MS } from "./objects";
 import { MAX_SHARDS } from "../workload/segments";
 
@@ -67,7 +68,7 @@ export async function findGenerator(clients: GeneratorClients, namePrefix: strin
     throw new GeneratorError(`sts:GetCallerIdentity failed in ${region}: ${(err.message || err.name).split("\n")[0]}`);
   });
   if (!id.account) throw new GeneratorError(`sts:GetCallerIdentity in ${region} named no account`);
-  const arn = `arn:${partitionOf(region)}:states:${region}:${id.account}:stateMachine:${stateMachineName(namePrefix)}`;
+  const arn = stateMachineArn({ partition: partitionOf(region), region, accountId: id.account }, stateMachineName(namePrefix));
   try {
     await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
   } catch (err) {

@@ -3,6 +3,8 @@
 // be tested exactly and shown by `plan`. Nothing is granted on "*" where a resource can be named.
 import { stackFunctionsStatement, type PolicyDocument, type Statement } from "./policies";
 
+export { functionArn } from "./policies";
+
 /** The only prefix of the stack's bucket the generator reads or writes (objects.ts). */
 export const RUNS_PREFIX = "runs/";
 
@@ -17,10 +19,6 @@ export interface GeneratorPolicyContext {
 }
 
 const runObjects = (ctx: Pick<GeneratorPolicyContext, "partition" | "bucket">) => `arn:${ctx.partition}:s3:::${ctx.bucket}/${RUNS_PREFIX}*`;
-
-/** `arn:<partition>:lambda:<region>:<account>:function:<name>`. */
-export const functionArn = (ctx: Pick<GeneratorPolicyContext, "partition" | "region" | "accountId">, name: string) =>
-  `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${name}`;
 
 /** `arn:<partition>:states:<region>:<account>:stateMachine:<name>`: known from the name, before the machine exists. */
 export const stateMachineArn = (ctx: Pick<GeneratorPolicyContext, "partition" | "region" | "accountId">, name: string) =>

@@ -60,10 +60,14 @@ export const LAMBDA_TRUST_POLICY = {
   Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
 } as const;
 
-/** `arn:<partition>:lambda:<region>:<account>:function:<name>` and its qualified forms (versions, aliases). */
+/** `arn:<partition>:lambda:<region>:<account>:function:<name>`. */
+export const functionArn = (ctx: Pick<PolicyContext, "partition" | "region" | "accountId">, name: string) =>
+  `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${name}`;
+
+/** Each function's ARN and its qualified forms (versions, aliases). */
 export function functionArns(ctx: PolicyContext, deployedNames: readonly string[]): string[] {
   return deployedNames.flatMap((n) => {
-    const arn = `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:${n}`;
+    const arn = functionArn(ctx, n);
     return [arn, `${arn}:*`];
   });
 }
@@ -87,7 +91,7 @@ export function stackFunctionsStatement(
 ): Statement {
   return {
     Sid: sid, Effect: "Allow", Action: actions,
-    Resource: [`arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:*`],
+    Resource: [functionArn(ctx, "*")],
     Condition: { StringEquals: { [`aws:ResourceTag/${ctx.stackTag.key}`]: ctx.stackTag.value } },
   };
 }
