@@ -22,15 +22,32 @@ export const POLL_MS = 2000;
 /** S3 requests the CLI made (for the generator's cost). */
 export interface Requests { put: number; get: number; list: number }
 
+/** One PutObject, counted. */
+async function putObject(c: GeneratorClients, bucket: string, Key: string, body: string | Uint8Array, requests: Requests): Promise<void> {
+  // A length given: the SDK warns of "a Stream of unknown length" on stderr without one.
+  const bytes = typeof body === "string" ? Buffer.from(body) : body;
+  await c.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: bytes, ContentLength: bytes.byteLength }));
+  requests.put++;
+}
+
+/** Every object the drivers wrote under runs/<id>/ (objects.ts OBJECT_KEY), page by page, each listing counted. */
+async function* runObjects(c: GeneratorClients, bucket: string, runId: string, requests: Requests): AsyncGenerator<{ key: string; m: RegExpExecArray }> {
+  let token: string | undefined;
+  do {
+    const page = await c.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: runPrefix(runId), ContinuationToken: token }));
+    requests.list++;
+    for (const o of page.Contents ?? []) {
+      const m = OBJECT_KEY.exec(o.Key ?? "");
+      if (m && m[1] === runId) yield { key: o.Key!, m };
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
 /** Uploads the payload (if given), the specs, then the items; the items last, so a Map that reads them finds every spec. */
 export async function uploadRun(c: GeneratorClients, bucket: string, specs: readonly ShardSpec[], items: readonly MapItem[],
   payload: { key: string; bytes: Uint8Array } | undefined, requests: Requests): Promise<void> {
-  const put = async (Key: string, Body: string | Uint8Array) => {
-    // A length given: the SDK warns of "a Stream of unknown length" on stderr without one.
-    const bytes = typeof Body === "string" ? Buffer.from(Body) : Body;
-    await c.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: bytes, ContentLength: bytes.byteLength }));
-    requests.put++;
-  };
+  const put = (key: string, body: string | Uint8Array) => putObject(c, bucket, key, body, requests);
   if (payload) await put(payload.key, payload.bytes);
   for (const spec of specs) await put(items[spec.shard].specKey, JSON.stringify(spec));
   await put(itemsKey(specs[0].runId), JSON.stringify(items));
@@ -45,9 +62,7 @@ export async function startRun(c: GeneratorClients, stateMachineArn: string, run
 
 /** Stops a run: the stop object first (for drivers already running), then the execution. */
 export async function stopRun(c: GeneratorClients, bucket: string, runId: string, executionArn: string, requests: Requests, now = Date.now()): Promise<void> {
-  const body = Buffer.from(JSON.stringify({ stoppedAtMs: now }));
-  await c.s3.send(new PutObjectCommand({ Bucket: bucket, Key: stopKey(runId), Body: body, ContentLength: body.byteLength }));
-  requests.put++;
+  await putObject(c, bucket, stopKey(runId), JSON.stringify({ stoppedAtMs: now }), requests);
   await c.sfn.send(new StopExecutionCommand({ executionArn, cause: STOP_CAUSE }));
 }
 
@@ -61,16 +76,7 @@ export async function awaitEnds(c: GeneratorClients, bucket: string, runId: stri
   const signal = o.signal ?? new AbortController().signal;
   for (;;) {
     const ends = new Set<number>();
-    let token: string | undefined;
-    do {
-      const page = await c.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: runPrefix(runId), ContinuationToken: token }));
-      o.requests.list++;
-      for (const obj of page.Contents ?? []) {
-        const m = OBJECT_KEY.exec(obj.Key ?? "");
-        if (m && m[5] === "end" && Number(m[3]) === window) ends.add(Number(m[2]));
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for await (const { m } of runObjects(c, bucket, runId, o.requests)) if (m[5] === "end" && Number(m[3]) === window) ends.add(Number(m[2]));
     const missing = shards - ends.size;
     if (missing <= 0 || now() >= o.deadlineMs || signal.aborted) return Math.max(0, missing);
     await sleep(Math.min(o.pollMs ?? POLL_MS, Math.max(0, o.deadlineMs - now())), signal);
@@ -155,21 +161,16 @@ export async function collectRun(c: GeneratorClients, bucket: string, runId: str
   const clocks = new Map<number, string>();
   const endKeys: string[] = [];
   let objects = 0;
-  let token: string | undefined;
-  do {
-    const page = await c.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: runPrefix(runId), ContinuationToken: token }));
-    requests.list++;
-    for (const o of page.Contents ?? []) {
-      const m = OBJECT_KEY.exec(o.Key ?? "");
-      if (!m || m[1] !== runId) continue;
-      objects++;
-      const [shard, window] = [Number(m[2]), Number(m[3])];
-      if (m[4] !== undefined) parts.set(shard, [...(parts.get(shard) ?? []), { window, part: Number(m[4]), key: o.Key! }]);
-      else if (m[5] === "clock" && window === 0) clocks.set(shard, o.Key!);
-      else if (m[5] === "end") endKeys.push(o.Key!);
+  for await (const { key, m } of runObjects(c, bucket, runId, requests)) {
+    objects++;
+    const [shard, window] = [Number(m[2]), Number(m[3])];
+    if (m[4] !== undefined) {
+      if (!parts.has(shard)) parts.set(shard, []);
+      parts.get(shard)!.push({ window, part: Number(m[4]), key });
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    else if (m[5] === "clock" && window === 0) clocks.set(shard, key);
+    else if (m[5] === "end") endKeys.push(key);
+  }
   const get = async (Key: string): Promise<string> => {
     const out = await c.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
     requests.get++;
