@@ -4,6 +4,7 @@
 // schedule's length against what one execution can wait through. Each refusal is one line.
 import * as fs from "node:fs";
 import { parse } from "yaml";
+import { GENERATOR_LIMITS } from "../manifest/schema";
 import type { Schedule } from "../workload/schedule";
 import { MAX_SHARDS } from "../workload/segments";
 
@@ -18,10 +19,10 @@ export const SHARD_RATE_PER_VCPU = 2000;
 /** Lambda gives a function one vCPU at 1,769 MB. */
 export const ONE_VCPU_MB = 1769;
 /**
- * The most shards when the manifest names none: the deploy branch adds `generator: maxShards`
- * to the manifest's schema; until it is merged this fallback stands (FALLBACK: remove with it).
+ * The most shards when neither the state machine's tag nor the manifest names them: the manifest's
+ * own default (schema.ts). A generator deployed by components/generator.ts always carries the tag.
  */
-export const FALLBACK_MAX_SHARDS = 100;
+export const FALLBACK_MAX_SHARDS = GENERATOR_LIMITS.maxShards.default;
 /** A Standard execution runs at most a year; a run's windows and their margin must fit in it. */
 export const EXECUTION_MAX_MS = 365 * 24 * 3600 * 1000;
 /** A schedule walked for its length and peak stops here (a run this large is refused, not walked). */
