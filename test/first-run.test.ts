@@ -10,27 +10,18 @@ import type * as net from "node:net";
 import * as path from "node:path";
 import { cli } from "./run-cli";
 import { workspace } from "./fixtures";
-import { startStandin, type Standin } from "../src/standin/standin";
 import { loadRuns } from "../src/summary/saved-runs";
 import { cdfSpec, coldWarmSpec, renderSvg } from "../src/report/charts";
 import type { InvocationRecordInput } from "../src/runs/record";
+import { withStandin } from "./servers/standin-hooks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const MANIFEST = path.join(ROOT, "benchmarks.yaml");
 
 describe("first run: the stand-in, suggestions, the emulator hint, --version", function () {
   this.timeout(60_000);
-  let standin: Standin;
-  const saved = { ...process.env };
-  before(async () => {
-    for (const k of Object.keys(process.env)) if (k.startsWith("AWS_")) delete process.env[k];
-    standin = await startStandin();
-  });
-  after(async () => {
-    await standin?.stop();
-    process.env = saved;
-  });
-  const at = (...args: string[]) => cli([...args, "--endpoint", standin.endpoint, "--manifest", MANIFEST]);
+  const h = withStandin({ clearAws: true });
+  const at = (...args: string[]) => cli([...args, "--endpoint", h.standin.endpoint, "--manifest", MANIFEST]);
 
   it("the stand-in serves its functions, each with its own handler's response and log line", async () => {
     const aes = await at("invoke", "aes", "--log", "--json");
@@ -49,7 +40,7 @@ describe("first run: the stand-in, suggestions, the emulator hint, --version", f
 
   it("the stand-in answers other names as Lambda does: 404 ResourceNotFoundException", async () => {
     const res = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-      const req = http.request(`${standin.endpoint}/2015-03-31/functions/hello-x86/invocations`, { method: "POST" }, (r) => {
+      const req = http.request(`${h.standin.endpoint}/2015-03-31/functions/hello-x86/invocations`, { method: "POST" }, (r) => {
         let body = "";
         r.on("data", (c) => { body += c; });
         r.on("end", () => resolve({ status: r.statusCode!, type: String(r.headers["x-amzn-errortype"]), body }));
@@ -65,7 +56,7 @@ describe("first run: the stand-in, suggestions, the emulator hint, --version", f
     const r = await at("invoke", "hello-x86");
     assert.equal(r.code, 1);
     assert.equal(r.out, "");
-    assert.equal(r.err, `lambda-bench: function hello-x86 not found at ${standin.endpoint} in us-east-1: check the name and --region, or deploy it with \`pulumi up\`\n`);
+    assert.equal(r.err, `lambda-bench: function hello-x86 not found at ${h.standin.endpoint} in us-east-1: check the name and --region, or deploy it with \`pulumi up\`\n`);
   });
 
   it("invoke, measure and sweep suggest the nearest benchmark name on a miss", async () => {
@@ -74,7 +65,7 @@ describe("first run: the stand-in, suggestions, the emulator hint, --version", f
       const r = await at(...args);
       assert.equal(r.code, 1, args.join(" "));
       assert.equal(r.out, "");
-      assert.equal(r.err, `lambda-bench: function ${name} not found at ${standin.endpoint} in us-east-1 (did you mean "${near}"?): ` +
+      assert.equal(r.err, `lambda-bench: function ${name} not found at ${h.standin.endpoint} in us-east-1 (did you mean "${near}"?): ` +
         "check the name and --region, or deploy it with `pulumi up`\n");
     }
     const far = await at("invoke", "nothing-like-any");

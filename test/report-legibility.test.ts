@@ -7,9 +7,9 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { cli } from "./run-cli";
 import { workspace } from "./fixtures";
-import { startStandin, type Standin } from "../src/standin/standin";
 import { RUN_COLOURS, runLabelAxis } from "../src/report/charts";
 import { withPage } from "./servers/chromium";
+import { withStandin } from "./servers/standin-hooks";
 
 
 /** The hue (0-360) of a #rrggbb colour. */
@@ -25,16 +25,7 @@ const hueGap = (a: string, b: string) => { const d = Math.abs(hue(a) - hue(b)); 
 
 describe("report: legible in Chromium", function () {
   this.timeout(60_000);
-  let standin: Standin;
-  const saved = { ...process.env };
-  before(async () => {
-    for (const k of Object.keys(process.env)) if (k.startsWith("AWS_")) delete process.env[k];
-    standin = await startStandin();
-  });
-  after(async () => {
-    await standin?.stop();
-    process.env = saved;
-  });
+  const h = withStandin({ clearAws: true });
 
   it("neighbouring run colours differ in hue (tableau10's orange and red, 30 degrees apart, would not pass); level labels when they fit, slanted (never cut) when not", () => {
     for (let i = 0; i + 1 < RUN_COLOURS.length - 1; i++) {
@@ -46,7 +37,7 @@ describe("report: legible in Chromium", function () {
 
   it("a demo-like report: labels whole, whole seconds, distinct hues in the hello panel, the provenance wrapped", async () => {
     const dir = workspace();
-    const at = (...args: string[]) => cli([...args, "--endpoint", standin.endpoint]);
+    const at = (...args: string[]) => cli([...args, "--endpoint", h.standin.endpoint]);
     for (const args of [
       ["measure", "hello", "-n", "12", "-c", "2", "--cold", "1", "--out", path.join(dir, "runs", "hello.jsonl")],
       ["measure", "hello", "--rate", "20", "--duration", "3s", "--out", path.join(dir, "runs", "hello-open.jsonl")],

@@ -8,11 +8,12 @@ import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { startStandin, type Standin } from "../src/standin/standin";
+import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
+import { type Standin } from "../src/standin/standin";
 import { COLD_NONCE_KEY } from "../src/measure/configuration";
 import type { Provenance } from "../src/runs/provenance";
 import { workspace } from "./fixtures";
+import { withStandin } from "./servers/standin-hooks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ENV = {
@@ -54,29 +55,20 @@ async function servedAtLeast(standin: Standin, n: number): Promise<void> {
 
 describe("signals and orphans: npx, timeout and a killed parent", function () {
   this.timeout(180_000);
-  let standin: Standin;
-  let control: LambdaClient;
-  before(async () => {
-    standin = await startStandin();
-    control = new LambdaClient({ endpoint: standin.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-  });
-  after(async () => {
-    control?.destroy();
-    await standin?.stop();
-  });
+  const h = withStandin({ control: true });
 
   /** What every stopped run must show: no call after the end, every call recorded, nonce gone, provenance. */
   async function assertStopped(out: string, base: number, servedAtSignal: number, reason: string, detail: RegExp): Promise<Provenance> {
-    const atEnd = standin.served();
+    const atEnd = h.standin.served();
     await sleep(1500);
-    assert.equal(standin.served(), atEnd, "no call after the CLI ended: nothing left running");
+    assert.equal(h.standin.served(), atEnd, "no call after the CLI ended: nothing left running");
     // -c 2: at most two calls were in flight when the signal arrived; the rest of the margin is the
     // signal's way through npx (a few ms at a call a millisecond), far below what an orphan sends.
     assert.ok(atEnd - servedAtSignal < 100, `${atEnd - servedAtSignal} calls after the signal was sent`);
     const lines = fs.readFileSync(out, "utf8").split("\n");
     assert.equal(lines.pop(), "", "whole lines");
     assert.equal(lines.length, atEnd - base, "every call the stand-in served is in the file");
-    const env = (await control.send(new GetFunctionConfigurationCommand({ FunctionName: "hello" }))).Environment?.Variables ?? {};
+    const env = (await h.control.send(new GetFunctionConfigurationCommand({ FunctionName: "hello" }))).Environment?.Variables ?? {};
     assert.equal(env[COLD_NONCE_KEY], undefined, "the cold nonce was put back");
     const p = JSON.parse(fs.readFileSync(`${out}.meta.json`, "utf8")) as Provenance;
     assert.equal(p.interrupted?.reason, reason);
@@ -87,10 +79,10 @@ describe("signals and orphans: npx, timeout and a killed parent", function () {
   }
 
   async function run(launcher: string[], kill: (s: Started) => void, name: string) {
-    const base = standin.served();
-    const s = start(launcher, standin, path.join(workspace(), `${name}.jsonl`));
-    await servedAtLeast(standin, base + 30);
-    const at = standin.served() - base;
+    const base = h.standin.served();
+    const s = start(launcher, h.standin, path.join(workspace(), `${name}.jsonl`));
+    await servedAtLeast(h.standin, base + 30);
+    const at = h.standin.served() - base;
     kill(s);
     const r = await s.exited;
     return { r, at, base, out: s.out };
@@ -127,29 +119,29 @@ describe("signals and orphans: npx, timeout and a killed parent", function () {
   });
 
   it("`timeout 3 npx ...` running out: exit 124, the run stopped, restored and recorded", async () => {
-    const base = standin.served();
-    const s = start(["timeout", "3", "npx"], standin, path.join(workspace(), "timeout-expired.jsonl"));
+    const base = h.standin.served();
+    const s = start(["timeout", "3", "npx"], h.standin, path.join(workspace(), "timeout-expired.jsonl"));
     const r = await s.exited;
     assert.equal(r.code, 124, r.err);
-    assert.ok(standin.served() - base > 30, "it ran");
+    assert.ok(h.standin.served() - base > 30, "it ran");
     const p = JSON.parse(fs.readFileSync(`${s.out}.meta.json`, "utf8")) as Provenance;
     assert.equal(p.interrupted?.reason, "signal");
-    const env = (await control.send(new GetFunctionConfigurationCommand({ FunctionName: "hello" }))).Environment?.Variables ?? {};
+    const env = (await h.control.send(new GetFunctionConfigurationCommand({ FunctionName: "hello" }))).Environment?.Variables ?? {};
     assert.equal(env[COLD_NONCE_KEY], undefined);
-    const atEnd = standin.served();
+    const atEnd = h.standin.served();
     await sleep(1500);
-    assert.equal(standin.served(), atEnd, "nothing left running");
+    assert.equal(h.standin.served(), atEnd, "nothing left running");
   });
 
   /** As assertStopped, for a stop found by the parent poll (up to 0.5 s of calls after the kill). */
   async function assertStoppedLoose(out: string, servedAtKill: number): Promise<Provenance> {
-    const atEnd = standin.served();
+    const atEnd = h.standin.served();
     await sleep(1500);
-    assert.equal(standin.served(), atEnd, "no call after the CLI ended: nothing left running");
+    assert.equal(h.standin.served(), atEnd, "no call after the CLI ended: nothing left running");
     assert.ok(atEnd - servedAtKill < 5000, `${atEnd - servedAtKill} calls after the parent died`);
     const lines = fs.readFileSync(out, "utf8").split("\n");
     lines.pop();
-    const env = (await control.send(new GetFunctionConfigurationCommand({ FunctionName: "hello" }))).Environment?.Variables ?? {};
+    const env = (await h.control.send(new GetFunctionConfigurationCommand({ FunctionName: "hello" }))).Environment?.Variables ?? {};
     assert.equal(env[COLD_NONCE_KEY], undefined, "the cold nonce was put back");
     const p = JSON.parse(fs.readFileSync(`${out}.meta.json`, "utf8")) as Provenance;
     assert.deepEqual(p.calls, { planned: 1_000_000, done: lines.length });

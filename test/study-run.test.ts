@@ -9,10 +9,10 @@ import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { startStandin, type Standin } from "../src/standin/standin";
+import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { ORIGINALS_FILE } from "../src/study/originals";
 import { workspace } from "./fixtures";
+import { withStandin } from "./servers/standin-hooks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ENV = {
@@ -34,21 +34,12 @@ const RUNS = 16;
 
 describe("run: a study stopped with SIGINT, killed with SIGKILL, resumed to the end", function () {
   this.timeout(180_000);
-  let standin: Standin;
-  let control: LambdaClient;
-  before(async () => {
-    standin = await startStandin();
-    control = new LambdaClient({ endpoint: standin.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
-  });
-  after(async () => {
-    control?.destroy();
-    await standin?.stop();
-  });
+  const h = withStandin({ control: true });
 
-  const memoryOf = async (f: string) => (await control.send(new GetFunctionConfigurationCommand({ FunctionName: f }))).MemorySize;
+  const memoryOf = async (f: string) => (await h.control.send(new GetFunctionConfigurationCommand({ FunctionName: f }))).MemorySize;
 
   function start(launcher: string[], study: string, outDir: string) {
-    const args = [...launcher, "run", study, "--out", outDir, "--manifest", path.join(ROOT, "benchmarks.yaml"), "--endpoint", standin.endpoint, "--region", "us-east-1"];
+    const args = [...launcher, "run", study, "--out", outDir, "--manifest", path.join(ROOT, "benchmarks.yaml"), "--endpoint", h.standin.endpoint, "--region", "us-east-1"];
     const child = spawn(args[0], args.slice(1), { cwd: ROOT, env: ENV, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
@@ -64,8 +55,8 @@ describe("run: a study stopped with SIGINT, killed with SIGKILL, resumed to the 
 
   async function servedAtLeast(n: number) {
     const t0 = Date.now();
-    while (standin.served() < n) {
-      if (Date.now() - t0 > 60_000) throw new Error(`only ${standin.served()} calls served in 60 s`);
+    while (h.standin.served() < n) {
+      if (Date.now() - t0 > 60_000) throw new Error(`only ${h.standin.served()} calls served in 60 s`);
       await sleep(5);
     }
   }
@@ -100,7 +91,7 @@ describe("run: a study stopped with SIGINT, killed with SIGKILL, resumed to the 
     const study = path.join(dir, "study.yaml");
     fs.writeFileSync(study, STUDY);
     const out = path.join(dir, "runs");
-    const base = standin.served();
+    const base = h.standin.served();
 
     // 1. SIGINT through npx, part way through the third run.
     const first = start(["npx", "lambda-bench"], study, out);
@@ -110,7 +101,7 @@ describe("run: a study stopped with SIGINT, killed with SIGKILL, resumed to the 
     assert.equal(r1.code, 130, r1.err);
     assert.match(r1.err, /interrupted: \d+ runs done, \d+ left .*memory put back; run the same command again to resume/);
     await sleep(300);
-    const afterInt = standin.served() - base;
+    const afterInt = h.standin.served() - base;
     const l1 = lines(out);
     assert.equal(l1.kept + l1.partial, afterInt, "SIGINT: every call served is in a file (in-flight calls finish and are recorded)");
     assert.ok(l1.doneRuns >= 2 && l1.doneRuns < RUNS, `${l1.doneRuns} runs done`);
@@ -119,13 +110,13 @@ describe("run: a study stopped with SIGINT, killed with SIGKILL, resumed to the 
     assert.ok(!fs.existsSync(path.join(out, ORIGINALS_FILE)), "the originals record goes once memory is back");
 
     // 2. SIGKILL to the CLI itself (no npx: nothing can put memory back), part way through a later run.
-    const mid = standin.served();
+    const mid = h.standin.served();
     const second = start(["node", path.join(ROOT, "bin", "lambda-bench.js")], study, out);
     await servedAtLeast(mid + 3 * PER_RUN + 5);
     second.child.kill("SIGKILL");
     await second.exited;
     await sleep(300);
-    const afterKill = standin.served() - base;
+    const afterKill = h.standin.served() - base;
     const l2 = lines(out);
     assert.ok(l2.doneRuns > l1.doneRuns, "the resume went on from where the first run stopped");
     // Calls in flight when the process died were served but never written: at most one run's calls
@@ -148,7 +139,7 @@ describe("run: a study stopped with SIGINT, killed with SIGKILL, resumed to the 
     assert.equal(l3.partial, 0);
     assert.equal(l3.kept, RUNS * PER_RUN);
     // No complete run was run twice: all served = the kept calls + those of discarded cut-short runs + the lost.
-    assert.equal(standin.served() - base, l3.kept + l1.partial + l2.partial + lost);
+    assert.equal(h.standin.served() - base, l3.kept + l1.partial + l2.partial + lost);
     assert.equal(await memoryOf("hello"), 128);
     assert.equal(await memoryOf("aes"), 1024);
     assert.ok(!fs.existsSync(path.join(out, ORIGINALS_FILE)));
