@@ -17,7 +17,7 @@ export function formatPlan(study: Study, plan: Plan, est: Estimate, resume?: Res
   for (const e of study.experiments) {
     const dims = [plural(e.benchmarks.length, "benchmark"), e.memory ? plural(e.memory.length, "memory size") : "deployed memory", plural(e.workloads.length, "workload")];
     lines.push(`  ${e.name}: ${dims.join(" x ")} = ${plural(cellsOf(e).length, "cell")}, ${plural(e.repeat, "repetition")}, ${e.order}` +
-      `${e.generator ? `, ${plural(e.generator.shards, "shard")} (generator not built yet: runs locally)` : ""}`);
+      `${e.generator ? `, ${plural(e.generator.shards, "shard")} (not sharded by run yet: one process)` : ""}`);
   }
   const calls = new Map(plan.cells.map((c) => [c, runFigures(c, est.prices.prices, est.assumptions).calls]));
   const w = String(plan.steps.length).length;
